@@ -1,0 +1,150 @@
+"""Exercise checkers: run a learner's function against the reference on
+several inputs and say plainly what matched and what did not.
+
+Each notebook's checkers are small functions built on ``check_function``;
+they live beside the reference implementation they compare against.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
+
+
+@dataclass
+class CheckResult:
+    """What a checker found. ``status`` is "passed", "failed" or "not attempted";
+    ``bool(result)`` is True only when it passed. The verdict is printed by the
+    checker, so the result itself shows nothing in a notebook."""
+
+    name: str
+    status: str
+    messages: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.status == PASSED
+
+    def _ipython_display_(self) -> None:  # printed already
+        pass
+
+
+def _as_tuple(out):
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _compare(got, want, rtol: float, atol: float) -> str | None:
+    """None when ``got`` matches ``want``; otherwise what differs, in words."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"expected a dict with keys {sorted(want)}, got {type(got).__name__}"
+        missing = sorted(set(want) - set(got))
+        if missing:
+            return f"the result is missing keys {missing}"
+        for key in want:
+            problem = _compare(got[key], want[key], rtol, atol)
+            if problem:
+                return f"[{key!r}] {problem}"
+        return None
+    if type(got).__module__.startswith("torch"):
+        got = got.detach().cpu().numpy()
+    if type(want).__module__.startswith("torch"):
+        want = want.detach().cpu().numpy()
+    if got is None:
+        return "returned None (did you forget `return`?)"
+    want_arr = np.asarray(want)
+    try:
+        got_arr = np.asarray(got, dtype=float if want_arr.dtype.kind in "fc" else None)
+    except (TypeError, ValueError):
+        return f"expected an array like {want_arr.shape}, got {type(got).__name__}"
+    if got_arr.shape != want_arr.shape:
+        return f"expected shape {want_arr.shape}, got {got_arr.shape}"
+    if want_arr.dtype.kind not in "fc":
+        if not np.array_equal(got_arr, want_arr):
+            return f"expected {want_arr.tolist()}, got {got_arr.tolist()}"
+        return None
+    if not np.all(np.isfinite(got_arr[np.isfinite(want_arr)])):
+        return "the result contains NaN or inf where the reference is finite"
+    diff = np.abs(got_arr - want_arr)
+    bad = diff > atol + rtol * np.abs(want_arr)
+    if np.any(bad):
+        i = np.unravel_index(np.argmax(np.where(bad, diff, -1)), diff.shape) if diff.ndim else ()
+        where = f" at index {tuple(int(j) for j in i)}" if diff.ndim else ""
+        return (
+            f"{int(bad.sum())} of {bad.size} values differ; largest difference "
+            f"{float(diff.max()):.3g}{where}: expected {float(want_arr[i]):.6g}, got {float(got_arr[i]):.6g}"
+        )
+    return None
+
+
+def check_function(
+    name: str,
+    learner: Callable,
+    reference: Callable,
+    cases: Sequence[tuple[str, tuple]],
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    quiet: bool = False,
+) -> CheckResult:
+    """Run ``learner(*args)`` and ``reference(*args)`` on every case and compare.
+
+    cases: ``[(description, args), ...]``; each call gets its own deep copy of
+        ``args``, and a learner that changes its inputs in place is told so.
+    Outputs may be arrays, numbers, tuples of them or dicts of them, compared
+    with ``|got - want| <= atol + rtol * |want|``.
+    A learner function that raises ``NotImplementedError`` (the untouched
+    stub) is reported as "not attempted yet". Prints the verdict and returns a
+    ``CheckResult``.
+    """
+    if not callable(learner):
+        raise TypeError(f"{name}: expected your function, got {type(learner).__name__} {learner!r}")
+    messages, failures = [], 0
+    for description, args in cases:
+        want = reference(*copy.deepcopy(args))
+        given = copy.deepcopy(args)
+        try:
+            got = learner(*given)
+        except NotImplementedError:
+            result = CheckResult(name, NOT_ATTEMPTED, [f"{name}: not attempted yet."])
+            if not quiet:
+                print(f"… {name}: not attempted yet. Replace `raise NotImplementedError` with your code, then run the cell again.")
+            return result
+        except Exception as exc:  # noqa: BLE001 - a learner's error is a verdict, not a crash
+            failures += 1
+            messages.append(f"✗ {description}: raised {type(exc).__name__}: {exc}")
+            continue
+        wants, gots = _as_tuple(want), _as_tuple(got)
+        if len(wants) != len(gots):
+            failures += 1
+            messages.append(f"✗ {description}: expected {len(wants)} return value(s), got {len(gots)}")
+            continue
+        problems = []
+        for k, (g, w) in enumerate(zip(gots, wants)):
+            problem = _compare(g, w, rtol, atol)
+            if problem:
+                label = f"return value {k + 1}: " if len(wants) > 1 else ""
+                problems.append(label + problem)
+        changed = [
+            f"argument {k + 1}"
+            for k, (a, b) in enumerate(zip(args, given))
+            if isinstance(a, np.ndarray) and not np.array_equal(a, b)
+        ]
+        if changed:
+            problems.append(f"your function changed its input in place ({', '.join(changed)}); work on a copy")
+        if problems:
+            failures += 1
+            messages.append(f"✗ {description}: " + "; ".join(problems))
+        else:
+            messages.append(f"✓ {description}")
+    status = PASSED if failures == 0 else FAILED
+    if not quiet:
+        if status == PASSED:
+            print(f"✓ {name}: correct on all {len(cases)} cases.")
+        else:
+            print(f"✗ {name}: {failures} of {len(cases)} cases are wrong.")
+            print("\n".join("   " + m for m in messages))
+    return CheckResult(name, status, messages)

@@ -1,0 +1,19 @@
+"""Show a helper's source where it is taught, so code is never pasted twice."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+
+def show_source(obj) -> None:
+    """Display the source code of a function (or module) from ``helpers``,
+    syntax-highlighted, with the file it lives in."""
+    from IPython.display import Markdown, display
+
+    if not (inspect.isfunction(obj) or inspect.ismodule(obj) or inspect.isclass(obj)):
+        raise TypeError(f"show_source: expected a function, class or module, got {type(obj).__name__}")
+    source = inspect.getsource(obj).rstrip()
+    path = Path(inspect.getsourcefile(obj))
+    where = f"{path.parent.name}/{path.name}"
+    display(Markdown(f"`{where}`\n```python\n{source}\n```"))
