@@ -111,7 +111,9 @@ def check_function(
         except NotImplementedError:
             result = CheckResult(name, NOT_ATTEMPTED, [f"{name}: not attempted yet."])
             if not quiet:
-                print(f"… {name}: not attempted yet. Replace `raise NotImplementedError` with your code, then run the cell again.")
+                print(
+                    f"… {name}: not attempted yet. Replace `raise NotImplementedError` with your code, then run the cell again."
+                )
             return result
         except Exception as exc:  # noqa: BLE001 - a learner's error is a verdict, not a crash
             failures += 1
@@ -120,7 +122,9 @@ def check_function(
         wants, gots = _as_tuple(want), _as_tuple(got)
         if len(wants) != len(gots):
             failures += 1
-            messages.append(f"✗ {description}: expected {len(wants)} return value(s), got {len(gots)}")
+            messages.append(
+                f"✗ {description}: expected {len(wants)} return value(s), got {len(gots)}"
+            )
             continue
         problems = []
         for k, (g, w) in enumerate(zip(gots, wants)):
@@ -134,7 +138,9 @@ def check_function(
             if isinstance(a, np.ndarray) and not np.array_equal(a, b)
         ]
         if changed:
-            problems.append(f"your function changed its input in place ({', '.join(changed)}); work on a copy")
+            problems.append(
+                f"your function changed its input in place ({', '.join(changed)}); work on a copy"
+            )
         if problems:
             failures += 1
             messages.append(f"✗ {description}: " + "; ".join(problems))

@@ -65,7 +65,9 @@ def numerical_gradient(f: Callable[[dict], float], params: dict, eps: float = 1e
     return grads
 
 
-def gradient_check(f: Callable[[dict], float], params: dict, grads: dict, eps: float = 1e-6) -> dict:
+def gradient_check(
+    f: Callable[[dict], float], params: dict, grads: dict, eps: float = 1e-6
+) -> dict:
     """Relative error between analytic ``grads`` and the numerical gradient of ``f``.
 
     Checks every key of ``grads`` that is also in ``params``. Returns

@@ -13,7 +13,6 @@ import json
 import re
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -22,12 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SETUP_MARK = "# Colab set-up"
 BADGE_MARK = "colab-badge.svg"
-ALLOWED_MAGICS = {"%matplotlib", "%config"}  # nbval passes a cell whose unknown magic hides an error
+ALLOWED_MAGICS = {
+    "%matplotlib",
+    "%config",
+}  # nbval passes a cell whose unknown magic hides an error
 
 
 def repo_url() -> str:
-    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return meta["project"]["urls"]["Repository"].rstrip("/")
+    """The course repository's address, from ``[project.urls] Repository`` in pyproject.toml."""
+    text = (ROOT / "pyproject.toml").read_text()  # no tomllib: it needs Python 3.11
+    match = re.search(r'^Repository\s*=\s*"([^"]+)"', text, re.M)
+    if not match:
+        raise RuntimeError("pyproject.toml: [project.urls] needs a Repository address")
+    return match.group(1).rstrip("/")
 
 
 def notebook_paths() -> list[Path]:
@@ -70,7 +76,9 @@ def stamp(nb, name: str) -> None:
     while lines and not lines[0].strip():
         lines.pop(0)
     cells[0].source = colab_badge(name) + "\n\n" + "\n".join(lines)
-    setup = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith(SETUP_MARK)]
+    setup = [
+        i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith(SETUP_MARK)
+    ]
     for i in reversed(setup):
         del cells[i]
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))

@@ -1,0 +1,132 @@
+"""Every notebook: its structure, its saved outputs, its magics, and a fresh run
+in which every interactive control is moved to its extremes.
+
+nbval (configured in pyproject.toml) re-runs the notebooks too and compares
+the cells marked ``# NBVAL_CHECK_OUTPUT``. This file covers what nbval does
+not: a cell starting with an unknown magic passes nbval even when it raises,
+saved outputs are never inspected, and widgets are never moved.
+Timings are measured by ``benchmarks/notebooks.py``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbtools import ALLOWED_MAGICS, BADGE_MARK, SETUP_MARK, notebook_paths, run_with_sweep
+
+PATHS = notebook_paths()
+IDS = [p.name for p in PATHS]
+SECTIONS = [
+    "what you will learn",
+    "prerequisites",
+    "estimated time",
+    "exercise",
+    "summary",
+    "references",
+]
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_notebooks_exist():
+    assert len(PATHS) >= 1, "no notebooks found under notebooks/"
+    numbers = [int(p.name[:2]) for p in PATHS]
+    assert numbers == list(range(1, len(PATHS) + 1)), (
+        f"notebooks are not numbered 01..NN in order: {IDS}"
+    )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_structure(path):
+    nb = load(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and BADGE_MARK in first.source, "first cell: Colab badge"
+    title = re.search(r"^# (\d\d) · \S", first.source, re.M)
+    assert title and title.group(1) == path.name[:2], "first cell needs a title '# NN · ...'"
+    headings = " ".join(
+        line.lower()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#") or line.startswith("**")
+    )
+    missing = [s for s in SECTIONS if s not in headings]
+    assert not missing, f"missing sections (as headings or bold lead-ins): {missing}"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and code[0].source.startswith(SETUP_MARK), (
+        "the first code cell must be the Colab set-up cell"
+    )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_saved_outputs_are_clean(path):
+    """Committed with outputs, run top to bottom, no errors and no warnings."""
+    nb = load(path)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for c in code]
+    assert None not in counts, (
+        "some code cells were never run in the saved copy: run all, then save"
+    )
+    assert counts == list(range(1, len(code) + 1)), (
+        "execution counts out of order: restart, run all, save"
+    )
+    for i, cell in enumerate(code):
+        for out in cell.outputs:
+            assert out.output_type != "error", (
+                f"code cell {i + 1} saved with {out.ename}: {out.evalue}"
+            )
+            if out.output_type == "stream":
+                assert not re.search(r"\w+Warning\b", out.text), (
+                    f"code cell {i + 1} shows a warning"
+                )
+    assert path.stat().st_size < 3_000_000, "notebook over 3 MB: shrink its images"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_magics_are_allowed(path):
+    """nbval passes a cell whose unknown %magic hides an error: allow only a short list."""
+    for cell in load(path).cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("!"):
+                pytest.fail(f"shell escape in a notebook: {stripped!r}")
+            if stripped.startswith("%"):
+                magic = stripped.split()[0].lstrip("%")
+                assert "%" + magic in ALLOWED_MAGICS, (
+                    f"magic {stripped!r} not in {sorted(ALLOWED_MAGICS)}"
+                )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_widget_cells_ignore_output(path):
+    for cell in load(path).cells:
+        if (
+            cell.cell_type == "code"
+            and "live_figure(" in cell.source
+            and "def live_figure" not in cell.source
+        ):
+            assert "NBVAL_IGNORE_OUTPUT" in cell.source, (
+                f"widget cell needs # NBVAL_IGNORE_OUTPUT:\n{cell.source[:200]}"
+            )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_fresh_run_and_every_control(path):
+    """A fresh kernel runs the notebook without error or warning; then every
+    control of every live demo goes to its minimum, maximum and middle with
+    warnings raised as errors."""
+    report = run_with_sweep(path)
+    assert not report["errors"], report["errors"]
+    assert not report["warnings"], report["warnings"]
+    failed = [r for r in report["sweep"] if r["error"]]
+    assert not failed, "\n".join(
+        f"{r['demo']} / {r['control']} = {r['value']}: {r['error']}" for r in failed
+    )
+    if "live_figure(" in path.read_text():
+        assert report["sweep"], "the notebook shows live demos but no control was moved"
