@@ -181,3 +181,46 @@ def binary_cross_entropy(logits, targets) -> float:
     if t.size and (t.min() < 0 or t.max() > 1):
         raise ValueError(f"targets: expected values in [0, 1], got {t.min()} to {t.max()}")
     return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+
+
+# ---------------------------------------------------------- exercise checkers
+
+
+def check_sigmoid_prime(learner, quiet: bool = False):
+    """Exercise: the derivative of the sigmoid, ``learner(z)`` for an array ``z``.
+
+    Compared with ``sigmoid_prime`` at 0, on a range of values, on a 2-D array
+    and at large ``|z|`` (where the answer is tiny but must not be NaN).
+    Returns a ``CheckResult``.
+    """
+    from .checking import check_function
+
+    cases = [
+        ("z = 0 (the maximum, 0.25)", (np.array([0.0]),)),
+        ("z from -6 to 6", (np.linspace(-6.0, 6.0, 13),)),
+        ("a 2-D array of shape (3, 4)", (np.linspace(-3.0, 3.0, 12).reshape(3, 4),)),
+        ("large |z| = 30 and 700", (np.array([-700.0, -30.0, 30.0, 700.0]),)),
+    ]
+    return check_function("sigmoid_prime", learner, sigmoid_prime, cases, atol=1e-12, quiet=quiet)
+
+
+def check_softmax(learner, quiet: bool = False):
+    """Exercise: softmax along the last axis, ``learner(z)``, that never overflows.
+
+    Compared with ``softmax`` on one vector, on a batch of rows (each row its
+    own distribution), on equal scores, and on scores near 1000 (where a
+    formula without the max-shift returns NaN). Returns a ``CheckResult``.
+    """
+    from .checking import check_function
+
+    cases = [
+        ("one vector of 3 scores", (np.array([1.0, 2.0, 3.0]),)),
+        (
+            "a batch (4, 3): one distribution per row",
+            (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 0.5], [2.0, -2.0, 0.0]]),),
+        ),
+        ("equal scores give equal probabilities", (np.full(5, 7.0),)),
+        ("large scores (1000, 1001, 1002)", (np.array([[1000.0, 1001.0, 1002.0]]),)),
+    ]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return check_function("softmax", learner, softmax, cases, atol=1e-12, quiet=quiet)
