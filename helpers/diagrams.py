@@ -1,0 +1,164 @@
+"""Diagrams drawn with matplotlib: the RNN unrolled in time.
+
+``draw_unrolled_rnn`` draws the chain ``x_t -> h_t -> y_t`` for any number of
+steps, with the shared weights ``W_xh``, ``W_hh``, ``W_hy`` on the arrows, in
+the course notation. Later notebooks reuse it for LSTM/GRU cells
+(``cell_label``) and for sequence shapes (``inputs``/``outputs``).
+"""
+
+from __future__ import annotations
+
+from matplotlib.patches import FancyBboxPatch
+
+from .plotting import COLORS
+from .validate import check_range
+
+_FACE = {"x": "#e8f1fa", "h": "#fdf0e2", "y": "#e6f4e6"}
+_EDGE = {"x": COLORS["blue"], "h": COLORS["orange"], "y": COLORS["green"]}
+HIGHLIGHT = "#ffd24d"
+
+
+def _steps(which, T: int, name: str) -> set[int]:
+    """Steps (1..T) that have an input/output: None = all, or an iterable of step numbers."""
+    if which is None:
+        return set(range(1, T + 1))
+    if isinstance(which, str):
+        options = {"all": range(1, T + 1), "first": [1], "last": [T], "none": []}
+        if which not in options:
+            raise ValueError(
+                f"{name}: expected one of {sorted(options)} or step numbers, got {which!r}"
+            )
+        return set(options[which])
+    steps = set()
+    for t in which:
+        check_range(t, f"{name} step", 1, T, integer=True)
+        steps.add(int(t))
+    return steps
+
+
+def _box(ax, x, y, text, kind, w=0.62, h=0.5, fontsize=11):
+    patch = FancyBboxPatch(
+        (x - w / 2, y - h / 2),
+        w,
+        h,
+        boxstyle="round,pad=0.02,rounding_size=0.08",
+        facecolor=_FACE[kind],
+        edgecolor=_EDGE[kind],
+        linewidth=1.4,
+        zorder=2,
+    )
+    ax.add_patch(patch)
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
+    return patch
+
+
+def _arrow(ax, start, end, label=None, label_side="right", fontsize=8):
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.2, "shrinkA": 0, "shrinkB": 0},
+        zorder=1,
+    )
+    if label:
+        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+        if label_side == "right":
+            ax.text(
+                mx + 0.05, my, label, ha="left", va="center", fontsize=fontsize, color="#444444"
+            )
+        else:  # above a horizontal arrow
+            ax.text(
+                mx, my + 0.06, label, ha="center", va="bottom", fontsize=fontsize, color="#444444"
+            )
+
+
+def draw_unrolled_rnn(
+    ax,
+    T: int,
+    inputs=None,
+    outputs=None,
+    cell_label: str | None = None,
+    highlight: int | None = None,
+    state: str = "h",
+    weights: bool = True,
+    show_h0: bool = True,
+    t0: int = 1,
+):
+    """Draw an RNN unrolled over ``T`` steps onto ``ax`` (and turn its axis off).
+
+    inputs, outputs: which steps have an input ``x_t`` / output ``y_t``: None or
+        "all" (every step), "first", "last", "none", or step numbers 1..T
+        (e.g. ``outputs="last"`` for a many-to-one classifier).
+    cell_label: small text above each state, e.g. "tanh", "LSTM", "GRU".
+    highlight: a step number 1..T whose column is filled in yellow.
+    state: the state's letter (``"h"``; e.g. ``"s"`` for a decoder).
+    weights: write the shared weights ``W_xh``, ``W_hh``, ``W_hy`` on the arrows
+        (on every arrow when ``T <= 4``, else on the first arrow of each kind).
+    t0: number of the first step (subscripts run ``t0 .. t0+T-1``).
+    Returns ``{"cells": [patch per step], "inputs": {t: patch}, "outputs": {t: patch}}``
+    so a live demo can recolour boxes in place with ``set_facecolor``.
+    """
+    check_range(T, "T", 1, 200, integer=True)
+    ins = _steps(inputs, T, "inputs")
+    outs = _steps(outputs, T, "outputs")
+    if highlight is not None:
+        check_range(highlight, "highlight", 1, T, integer=True)
+    dx = 1.25
+    every = T <= 4
+    cells, in_patches, out_patches = [], {}, {}
+    labelled = set()  # which weights are already written on an arrow
+    left = 0.0
+    if show_h0:
+        ax.text(0, 1, f"${state}_{{{t0 - 1}}}$", ha="center", va="center", fontsize=11)
+        left = -0.45
+    for k in range(1, T + 1):
+        t = t0 + k - 1
+        cx = k * dx
+        if highlight == k:
+            ax.add_patch(
+                FancyBboxPatch(
+                    (cx - 0.5, -0.45),
+                    1.0,
+                    2.9,
+                    boxstyle="round,pad=0,rounding_size=0.1",
+                    facecolor=HIGHLIGHT,
+                    alpha=0.35,
+                    edgecolor="none",
+                    zorder=0,
+                )
+            )
+        if cell_label:
+            cells.append(_box(ax, cx, 1, "", "h"))
+            ax.text(cx, 1.07, f"${state}_{{{t}}}$", ha="center", va="center", fontsize=11, zorder=3)
+            ax.text(
+                cx,
+                0.86,
+                cell_label,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#555555",
+                zorder=3,
+            )
+        else:
+            cells.append(_box(ax, cx, 1, f"${state}_{{{t}}}$", "h"))
+        start = (cx - dx + 0.31, 1) if k > 1 else (0.25, 1)
+        if k > 1 or show_h0:
+            lab = weights and (every or "hh" not in labelled)
+            labelled.add("hh")
+            _arrow(ax, start, (cx - 0.31, 1), r"$W_{hh}$" if lab else None, label_side="above")
+        if k in ins:
+            in_patches[k] = _box(ax, cx, 0, f"$x_{{{t}}}$", "x", h=0.42)
+            lab = weights and (every or "xh" not in labelled)
+            labelled.add("xh")
+            _arrow(ax, (cx, 0.21), (cx, 0.75), r"$W_{xh}$" if lab else None)
+        if k in outs:
+            out_patches[k] = _box(ax, cx, 2, f"$y_{{{t}}}$", "y", h=0.42)
+            lab = weights and (every or "hy" not in labelled)
+            labelled.add("hy")
+            _arrow(ax, (cx, 1.25), (cx, 1.79), r"$W_{hy}$" if lab else None)
+    ax.set_xlim(left, T * dx + 0.55)
+    ax.set_ylim(-0.45, 2.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"cells": cells, "inputs": in_patches, "outputs": out_patches}
