@@ -173,3 +173,23 @@ def smooth(values, window: int = 25) -> np.ndarray:
     n = np.arange(1, v.size + 1)
     lo = np.maximum(n - window, 0)
     return (c[n] - c[lo]) / (n - lo)
+
+
+# ---- exercise checker (notebook 07) -------------------------------------------
+
+
+def adding_targets(xs):
+    """The adding problem's target from its input: ``xs (T, B, 2) -> (B,)``,
+    the sum over time of value times marker."""
+    return (xs[..., 0] * xs[..., 1]).sum(0)
+
+
+def check_adding_targets(fn):
+    """Check ``fn(xs) -> ys`` on adding-problem batches of a few lengths."""
+    from .checking import check_function
+
+    gen = torch.Generator().manual_seed(70)
+    cases = [
+        (f"T={T}, B={B}", (make_adding_data(B, T, gen)[0],)) for T, B in [(2, 1), (10, 4), (50, 7)]
+    ]
+    return check_function("adding_targets", fn, adding_targets, cases)

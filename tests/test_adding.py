@@ -82,3 +82,22 @@ def test_short_training_run_reduces_the_loss():
 def test_smooth():
     np.testing.assert_allclose(smooth([1, 3, 5, 7], window=2), [1, 2, 4, 6])
     assert smooth(np.ones(10), window=25).shape == (10,)
+
+
+def test_adding_targets_checker(capsys):
+    from helpers.adding import adding_targets, check_adding_targets
+
+    xs, ys = make_adding_data(6, 9, torch.Generator().manual_seed(5))
+    torch.testing.assert_close(adding_targets(xs), ys)
+    assert check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).sum(0)).status == "passed"
+    assert check_adding_targets(lambda xs: xs[..., 0].sum(0)).status == "failed"  # ignores markers
+    assert (
+        check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).sum(1)).status == "failed"
+    )  # wrong axis
+    assert check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).mean(0)).status == "failed"
+
+    def stub(xs):
+        raise NotImplementedError
+
+    assert check_adding_targets(stub).status == "not attempted"
+    assert "not attempted yet" in capsys.readouterr().out
