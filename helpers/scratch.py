@@ -168,6 +168,54 @@ def check_rnn_step_backward(fn):
     return check_function("rnn_step_backward", fn, _ref_step_backward, cases)
 
 
+# ---- parameter count (notebook 02) and each sequence's last state (notebook 03)
+
+
+def rnn_param_count(D: int, H: int, C: int) -> int:
+    """Parameters of an RNN with ``D`` inputs, ``H`` hidden units and ``C`` outputs:
+    ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``, ``W_hy (C, H)``, ``b_y (C,)``.
+    The same for every sequence length ``T``: the weights are shared by all steps."""
+    return H * D + H * H + H + C * H + C
+
+
+def check_rnn_param_count(fn):
+    """Check ``fn(D, H, C) -> int`` against ``rnn_param_count``."""
+    cases = [
+        (f"D={D}, H={H}, C={C}", (D, H, C)) for D, H, C in [(1, 1, 1), (3, 2, 5), (300, 128, 2)]
+    ]
+    return check_function("rnn_param_count", fn, rnn_param_count, cases)
+
+
+def last_states(hs, lengths):
+    """Each sequence's own last hidden state from a padded batch.
+
+    hs: ``(T, B, H)`` states of a batch padded to length ``T``; lengths: ``(B,)``
+    integers in ``1..T``. Returns ``(B, H)`` with row ``b`` = ``hs[lengths[b] - 1, b]``
+    (``hs[-1]`` would be a padding step for every sequence shorter than ``T``).
+    """
+    dims = {}
+    hs = check_array(hs, "hs", ("T", "B", "H"), dims)
+    lengths = check_array(lengths, "lengths", ("B",), dims, floating=False)
+    if not np.issubdtype(lengths.dtype, np.integer):
+        raise TypeError(f"lengths: expected integers, got dtype {lengths.dtype}")
+    if lengths.size and (lengths.min() < 1 or lengths.max() > hs.shape[0]):
+        raise ValueError(f"lengths: expected values in [1, {hs.shape[0]}], got {lengths.tolist()}")
+    return hs[lengths - 1, np.arange(hs.shape[1])]
+
+
+def check_last_states(fn):
+    """Check ``fn(hs, lengths) -> (B, H)`` against ``last_states``."""
+    rng = np.random.default_rng(3)
+    cases = []
+    for T, B, H in [(1, 1, 2), (5, 3, 2), (6, 4, 3)]:
+        lengths = rng.integers(1, T + 1, size=B)
+        lengths[0] = T  # one full-length sequence in every batch
+        cases.append(
+            (f"T={T}, B={B}, lengths={lengths.tolist()}", (rng.standard_normal((T, B, H)), lengths))
+        )
+    return check_function("last_states", fn, last_states, cases)
+
+
 # ============================================================================
 # From torch modules to numpy parameter dicts
 # ============================================================================

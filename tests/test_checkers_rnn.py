@@ -77,3 +77,38 @@ def test_step_backward_checker(capsys):
         assert check_rnn_step_backward(wrong).status == "failed", wrong.__name__
     assert check_rnn_step_backward(stub).status == "not attempted"
     assert "not attempted yet" in capsys.readouterr().out
+
+
+def test_param_count_checker():
+    from helpers.scratch import check_rnn_param_count
+
+    assert check_rnn_param_count(lambda D, H, C: H * D + H * H + H + C * H + C)
+    assert check_rnn_param_count(lambda D, H, C: H * D + H * H + C * H).status == "failed"
+    assert check_rnn_param_count(lambda D, H, C: 2 * H * D + H + C * H + C).status == "failed"
+    assert check_rnn_param_count(stub).status == "not attempted"
+
+
+def test_last_states_checker():
+    from helpers.scratch import check_last_states
+
+    assert check_last_states(lambda hs, lengths: hs[lengths - 1, np.arange(hs.shape[1])])
+    assert check_last_states(lambda hs, lengths: hs[-1]).status == "failed"
+    assert (
+        check_last_states(lambda hs, lengths: hs[lengths, np.arange(hs.shape[1])]).status
+        == "failed"
+    )
+    assert check_last_states(lambda hs, lengths: hs[lengths - 1]).status == "failed"
+    assert check_last_states(stub).status == "not attempted"
+
+
+def test_last_states_validates():
+    import pytest
+
+    from helpers.scratch import last_states
+
+    with pytest.raises(ValueError, match=r"lengths: expected values in \[1, 3\]"):
+        last_states(np.zeros((3, 2, 1)), np.array([0, 3]))
+    with pytest.raises(TypeError, match="integers"):
+        last_states(np.zeros((3, 2, 1)), np.array([1.0, 3.0]))
+    with pytest.raises(ValueError, match="B=2"):
+        last_states(np.zeros((3, 2, 1)), np.array([1, 2, 3]))
