@@ -1,0 +1,527 @@
+"""A character-level sequence classifier in PyTorch (notebook 08 and
+``benchmarks/classifier.py``): data, model, training, evaluation.
+
+Shapes follow PyTorch's recurrent layers, time-major like the rest of the course:
+a padded batch of character indices ``x`` is ``(T, B)`` (``T`` = the longest
+name in the batch, ``B`` = batch size), ``lengths`` is ``(B,)`` and the logits
+are ``(B, C)`` for ``C`` classes. Index 0 is padding, index 1 an unknown
+character.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from .checking import check_function
+from .repro import get_device
+from .validate import check_range
+
+PAD, UNK = "<pad>", "<unk>"
+PAD_INDEX, UNK_INDEX = 0, 1
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+DATA = Path(__file__).resolve().parent.parent / "assets" / "names.tsv"
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_tsv(path=DATA) -> tuple[list[str], list[str]]:
+    """Read ``text<TAB>label`` lines; returns ``(texts, labels)``, two lists of str.
+
+    A first line ``text<TAB>label`` is a header and skipped; blank lines are
+    skipped. Any other line without exactly one tab, or with an empty text or
+    label, is an error naming the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_tsv: no file at {path}")
+    texts, labels = [], []
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip() or (number == 1 and line == "text\tlabel"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise ValueError(
+                    f"load_tsv: {path.name} line {number}: expected 'text<TAB>label', got {line!r}"
+                )
+            texts.append(parts[0])
+            labels.append(parts[1].strip())
+    if not texts:
+        raise ValueError(f"load_tsv: {path} holds no rows")
+    return texts, labels
+
+
+def _check_texts_labels(texts, labels) -> None:
+    if not isinstance(texts, (list, tuple)) or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts: expected a list of strings")
+    if not isinstance(labels, (list, tuple)) or len(labels) != len(texts):
+        raise ValueError(
+            f"labels: expected one label per text ({len(texts)}), got "
+            f"{len(labels) if isinstance(labels, (list, tuple)) else type(labels).__name__}"
+        )
+
+
+def split_dataset(texts, labels, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> dict:
+    """Seeded, stratified split into ``{"train", "val", "test"}``, each ``(texts, labels)``.
+
+    Within every label (in sorted order) the examples are sorted, shuffled
+    with ``np.random.default_rng(seed)`` and cut by ``fractions``, so each
+    split keeps the class proportions and the result is the same on every
+    machine and for every input order.
+    """
+    _check_texts_labels(texts, labels)
+    if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
+        raise ValueError(
+            f"fractions: expected three non-negative numbers summing to 1, got {fractions}"
+        )
+    check_range(seed, "seed", low=0, integer=True)
+    rng = np.random.default_rng(seed)
+    parts = {"train": [], "val": [], "test": []}
+    by_label: dict[str, list[str]] = {}
+    for t, y in zip(texts, labels):
+        by_label.setdefault(y, []).append(t)
+    for y in sorted(by_label):
+        items = sorted(by_label[y])
+        order = rng.permutation(len(items))
+        n_val = int(round(fractions[1] * len(items)))
+        n_test = int(round(fractions[2] * len(items)))
+        n_train = len(items) - n_val - n_test
+        cuts = {"train": order[:n_train], "val": order[n_train : n_train + n_val]}
+        cuts["test"] = order[n_train + n_val :]
+        for name, idx in cuts.items():
+            parts[name] += [(items[i], y) for i in sorted(idx)]
+    return {name: ([t for t, _ in rows], [y for _, y in rows]) for name, rows in parts.items()}
+
+
+def build_vocab(texts) -> list[str]:
+    """The sorted characters of ``texts``, after ``<pad>`` (index 0) and ``<unk>`` (1)."""
+    _check_texts_labels(texts, list(texts))
+    return [PAD, UNK] + sorted(set("".join(texts)))
+
+
+def encode(text: str, vocab: list[str]) -> torch.Tensor:
+    """Character indices of ``text``, shape ``(len(text),)``, int64; unknown characters -> 1."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    index = {c: i for i, c in enumerate(vocab)}
+    return torch.tensor([index.get(c, UNK_INDEX) for c in text], dtype=torch.long)
+
+
+class NamesDataset(torch.utils.data.Dataset):
+    """``(character indices (T_i,), class index)`` pairs, encoded once up front.
+
+    classes: the sorted list of labels; ``classes[k]`` is class ``k``.
+    """
+
+    def __init__(self, texts, labels, vocab: list[str], classes: list[str]):
+        _check_texts_labels(texts, labels)
+        unknown = sorted(set(labels) - set(classes))
+        if unknown:
+            raise ValueError(f"labels: {unknown} not in classes {classes}")
+        if any(len(t) == 0 for t in texts):
+            raise ValueError("texts: an empty string cannot be classified")
+        index = {c: k for k, c in enumerate(classes)}
+        self.texts = list(texts)
+        self.items = [(encode(t, vocab), index[y]) for t, y in zip(texts, labels)]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+def collate_batch(batch):
+    """Pad a list of ``(ids (T_i,), label)`` pairs into one time-major batch.
+
+    Returns ``x`` (T, B) int64 padded with 0 after each sequence, ``lengths``
+    (B,) int64 (the real length of each sequence) and ``y`` (B,) int64,
+    in the order given (``T = max(T_i)``).
+    """
+    if not batch:
+        raise ValueError("collate_batch: expected a non-empty list of (ids, label) pairs")
+    lengths = torch.tensor([len(ids) for ids, _ in batch], dtype=torch.long)
+    if int(lengths.min()) == 0:
+        raise ValueError("collate_batch: a sequence of length 0 cannot be classified")
+    x = torch.full((int(lengths.max()), len(batch)), PAD_INDEX, dtype=torch.long)
+    for b, (ids, _) in enumerate(batch):
+        x[: len(ids), b] = ids
+    y = torch.tensor([label for _, label in batch], dtype=torch.long)
+    return x, lengths, y
+
+
+def make_loader(dataset, batch_size: int = 128, shuffle: bool = False, seed: int = 0):
+    """A ``DataLoader`` over ``dataset`` using ``collate_batch``; shuffling is seeded."""
+    check_range(batch_size, "batch_size", low=1, integer=True)
+    generator = torch.Generator().manual_seed(seed)
+    return torch.utils.data.DataLoader(
+        dataset,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        collate_fn=collate_batch,
+        generator=generator,
+    )
+
+
+def prepare_data(path=DATA, seed: int = 0) -> dict:
+    """Load a ``text<TAB>label`` file, split it and encode it: everything a run needs.
+
+    Returns ``{"splits": split_dataset(...), "classes": sorted labels,
+    "vocab": build_vocab(training texts), "datasets": {"train", "val", "test"}
+    as ``NamesDataset``}``. The vocabulary comes from the training split only;
+    characters seen only in validation or test become ``<unk>``.
+    """
+    texts, labels = load_tsv(path)
+    splits = split_dataset(texts, labels, seed=seed)
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise ValueError(f"{path}: expected at least two labels, got {classes}")
+    vocab = build_vocab(splits["train"][0])
+    datasets = {name: NamesDataset(t, y, vocab, classes) for name, (t, y) in splits.items()}
+    return {"splits": splits, "classes": classes, "vocab": vocab, "datasets": datasets}
+
+
+def last_real_step(out: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Each sequence's output at its own last real step: ``out[lengths[b] - 1, b]``.
+
+    out: (T, B, H) outputs of a recurrent layer run on a padded batch.
+    lengths: (B,) real lengths, 1 <= lengths[b] <= T.
+    Returns (B, H). (``out[-1]`` would be wrong: for a short sequence it is the
+    state after reading padding.)
+    """
+    if out.ndim != 3 or lengths.ndim != 1 or lengths.shape[0] != out.shape[1]:
+        raise ValueError(
+            f"last_real_step: expected out (T, B, H) and lengths (B,), got "
+            f"{tuple(out.shape)} and {tuple(lengths.shape)}"
+        )
+    if int(lengths.min()) < 1 or int(lengths.max()) > out.shape[0]:
+        raise ValueError(f"lengths: expected values in [1, {out.shape[0]}], got {lengths.tolist()}")
+    return out[lengths.to(out.device) - 1, torch.arange(out.shape[1], device=out.device)]
+
+
+# ---------------------------------------------------------------- model
+
+
+class NameClassifier(nn.Module):
+    """Embedding -> nn.RNN / nn.LSTM / nn.GRU -> last real hidden state -> Linear.
+
+    forward(x (T, B) int64, lengths (B,)) -> logits (B, C). The padded batch is
+    packed (``pack_padded_sequence``), so the recurrent layer stops at each
+    sequence's own end and its final state ``h_n`` is the last *real* step.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        num_classes: int,
+        embed_dim: int = 32,
+        hidden_size: int = 64,
+        cell: str = "rnn",
+        num_layers: int = 1,
+    ):
+        super().__init__()
+        if cell not in CELLS:
+            raise ValueError(f"cell: expected one of {sorted(CELLS)}, got {cell!r}")
+        for value, name in [(vocab_size, "vocab_size"), (num_classes, "num_classes")]:
+            check_range(value, name, low=2, integer=True)
+        for value, name in [
+            (embed_dim, "embed_dim"),
+            (hidden_size, "hidden_size"),
+            (num_layers, "num_layers"),
+        ]:
+            check_range(value, name, low=1, integer=True)
+        self.config = dict(
+            vocab_size=vocab_size,
+            num_classes=num_classes,
+            embed_dim=embed_dim,
+            hidden_size=hidden_size,
+            cell=cell,
+            num_layers=num_layers,
+        )
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_INDEX)
+        self.rnn = CELLS[cell](embed_dim, hidden_size, num_layers=num_layers)
+        self.head = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or x.dtype != torch.long:
+            raise ValueError(f"x: expected (T, B) int64 indices, got {tuple(x.shape)} {x.dtype}")
+        if lengths.shape != (x.shape[1],):
+            raise ValueError(f"lengths: expected shape ({x.shape[1]},), got {tuple(lengths.shape)}")
+        packed = pack_padded_sequence(self.embed(x), lengths.cpu(), enforce_sorted=False)
+        _, h_n = self.rnn(packed)  # h_n: (num_layers, B, H), at each sequence's last real step
+        if isinstance(h_n, tuple):  # an LSTM returns (h_n, c_n)
+            h_n = h_n[0]
+        return self.head(h_n[-1])
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+# ---------------------------------------------------------------- training
+
+
+def train_classifier(
+    model: NameClassifier,
+    train_loader,
+    val_loader=None,
+    epochs: int = 10,
+    lr: float = 5e-3,
+    clip: float = 1.0,
+    seed: int = 0,
+    progress: bool = True,
+    device=None,
+) -> dict:
+    """Train with Adam and gradient-norm clipping; a tqdm bar counts batches.
+
+    Each epoch: one pass over ``train_loader`` (cross-entropy loss), then the
+    accuracy on ``val_loader``; at the end the weights of the epoch with the
+    best validation accuracy are put back (early stopping without stopping).
+    Returns ``{"train_loss": [per epoch], "val_accuracy": [per epoch],
+    "elapsed": [seconds since the start, at the end of each epoch],
+    "best_epoch", "seconds"}``. ``device`` defaults to ``get_device()``.
+    """
+    from tqdm.auto import tqdm
+
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    check_range(clip, "clip", low=0)
+    device = get_device() if device is None else torch.device(device)
+    torch.manual_seed(seed)
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_accuracy": [], "elapsed": [], "best_epoch": None}
+    best_acc, best_state = -1.0, None
+    start = time.perf_counter()
+    bar = tqdm(
+        total=epochs * len(train_loader), disable=not progress, unit="batch", mininterval=0.5
+    )
+    for epoch in range(epochs):
+        model.train()
+        total, count = 0.0, 0
+        for x, lengths, y in train_loader:
+            x, y = x.to(device), y.to(device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(x, lengths), y)
+            loss.backward()
+            if clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            total += loss.item() * len(y)
+            count += len(y)
+            bar.update(1)
+        history["train_loss"].append(total / count)
+        if val_loader is not None:
+            acc = evaluate(model, val_loader, device=device)["accuracy"]
+            history["val_accuracy"].append(acc)
+            bar.set_postfix(loss=f"{total / count:.3f}", val_acc=f"{acc:.3f}")
+            if acc > best_acc:
+                best_acc, history["best_epoch"] = acc, epoch
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        history["elapsed"].append(time.perf_counter() - start)
+    bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    history["seconds"] = time.perf_counter() - start
+    return history
+
+
+def train_per_example(
+    model: NameClassifier,
+    dataset: NamesDataset,
+    epochs: int = 1,
+    lr: float = 1e-3,
+    clip: float = 1.0,
+    seed: int = 0,
+    progress: bool = True,
+    device=None,
+) -> dict:
+    """The loop of introductory tutorials: one sequence per forward/backward/step.
+
+    Same model, loss, optimizer (Adam) and clipping as ``train_classifier``, but
+    no batching and no padding: every name is its own batch of one. Returns
+    ``{"train_loss": [per epoch], "seconds"}``. For comparison only; it is slow.
+    """
+    from tqdm.auto import tqdm
+
+    check_range(epochs, "epochs", low=1, integer=True)
+    device = get_device() if device is None else torch.device(device)
+    model.to(device)
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": []}
+    start = time.perf_counter()
+    bar = tqdm(total=epochs * len(dataset), disable=not progress, unit="name", mininterval=0.5)
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for i in torch.randperm(len(dataset), generator=generator).tolist():
+            ids, label = dataset[i]
+            x = ids.view(-1, 1).to(device)  # (T, 1)
+            lengths = torch.tensor([len(ids)])
+            y = torch.tensor([label], device=device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(x, lengths), y)
+            loss.backward()
+            if clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            total += loss.item()
+            bar.update(1)
+        history["train_loss"].append(total / len(dataset))
+    bar.close()
+    history["seconds"] = time.perf_counter() - start
+    return history
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@torch.no_grad()
+def evaluate(model: NameClassifier, loader, device=None) -> dict:
+    """Accuracy, per-class accuracy and the confusion matrix on ``loader``.
+
+    Returns ``{"accuracy": float, "per_class": (C,) array (recall of each
+    class; NaN for a class absent from the data), "confusion": (C, C) int
+    array (row = true class, column = predicted), "probs": (N, C),
+    "predictions": (N,), "targets": (N,)}``, in the loader's order.
+    """
+    device = next(model.parameters()).device if device is None else torch.device(device)
+    model.eval()
+    probs, targets = [], []
+    for x, lengths, y in loader:
+        probs.append(torch.softmax(model(x.to(device), lengths), dim=1).cpu())
+        targets.append(y)
+    probs = torch.cat(probs).numpy()
+    targets = torch.cat(targets).numpy()
+    predictions = probs.argmax(axis=1)
+    c = model.config["num_classes"]
+    confusion = np.zeros((c, c), dtype=np.int64)
+    np.add.at(confusion, (targets, predictions), 1)
+    support = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.where(support > 0, np.diag(confusion) / support, np.nan)
+    return {
+        "accuracy": float((predictions == targets).mean()),
+        "per_class": per_class,
+        "confusion": confusion,
+        "probs": probs,
+        "predictions": predictions,
+        "targets": targets,
+    }
+
+
+def majority_baseline(train_labels, test_labels) -> tuple[str, float]:
+    """The most common training label and the test accuracy of always predicting it."""
+    if not train_labels or not test_labels:
+        raise ValueError("majority_baseline: expected non-empty label lists")
+    top = sorted(Counter(train_labels).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return top, float(np.mean([y == top for y in test_labels]))
+
+
+@torch.no_grad()
+def predict_topk(
+    model: NameClassifier, text: str, vocab: list[str], classes: list[str], k: int = 3
+):
+    """The ``k`` most probable classes for ``text``: ``[(class, probability), ...]``.
+
+    Characters the model never saw count as ``<unk>``; an empty (or all
+    whitespace) text raises ValueError.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ValueError("text: expected at least one character, got an empty string")
+    check_range(k, "k", low=1, high=len(classes), integer=True)
+    device = next(model.parameters()).device
+    model.eval()
+    ids = encode(text, vocab).view(-1, 1).to(device)
+    probs = torch.softmax(model(ids, torch.tensor([ids.shape[0]])), dim=1)[0].cpu()
+    top = torch.topk(probs, k)
+    return [(classes[int(i)], float(p)) for p, i in zip(top.values, top.indices)]
+
+
+# ---------------------------------------------------------------- save / load
+
+
+def save_model(path, model: NameClassifier, vocab: list[str], classes: list[str]) -> Path:
+    """Save weights, architecture, vocabulary and class names in one file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    torch.save(
+        {
+            "config": model.config,
+            "state_dict": state,
+            "vocab": list(vocab),
+            "classes": list(classes),
+        },
+        path,
+    )
+    return path
+
+
+def load_model(path, device=None) -> tuple[NameClassifier, list[str], list[str]]:
+    """Rebuild a model saved by ``save_model``; returns ``(model, vocab, classes)`` in eval mode."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_model: no file at {path}")
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    model = NameClassifier(**saved["config"])
+    model.load_state_dict(saved["state_dict"])
+    model.to(get_device() if device is None else torch.device(device)).eval()
+    return model, saved["vocab"], saved["classes"]
+
+
+# ---------------------------------------------------------------- exercise checkers
+
+
+def _collate_cases():
+    def item(values, label):
+        return (torch.tensor(values, dtype=torch.long), label)
+
+    return [
+        (
+            "three names of lengths 3, 5, 2",
+            ([item([5, 6, 7], 2), item([8, 9, 10, 11, 12], 0), item([13, 14], 1)],),
+        ),
+        ("one name", ([item([4, 4, 4, 4], 3)],)),
+        ("equal lengths (no padding needed)", ([item([2, 3], 0), item([4, 5], 1)],)),
+        ("longest name last", ([item([7], 1), item([3, 9], 0), item([2, 2, 2, 2, 2, 2], 4)],)),
+    ]
+
+
+def check_collate(learner_fn, quiet: bool = False):
+    """Check a learner's ``collate_batch(batch) -> (x (T, B), lengths (B,), y (B,))``."""
+    return check_function("collate_batch", learner_fn, collate_batch, _collate_cases(), quiet=quiet)
+
+
+def _last_step_cases():
+    g = torch.Generator().manual_seed(0)
+    out = torch.randn(5, 4, 3, generator=g)
+    return [
+        ("lengths 5, 2, 4, 1", (out, torch.tensor([5, 2, 4, 1]))),
+        ("all full length", (out, torch.tensor([5, 5, 5, 5]))),
+        ("all length 1", (out, torch.tensor([1, 1, 1, 1]))),
+        ("one sequence", (out[:3, :1], torch.tensor([2]))),
+    ]
+
+
+def check_last_real_step(learner_fn, quiet: bool = False):
+    """Check a learner's ``last_real_step(out (T, B, H), lengths (B,)) -> (B, H)``."""
+    return check_function(
+        "last_real_step", learner_fn, last_real_step, _last_step_cases(), quiet=quiet
+    )
