@@ -111,7 +111,9 @@ def main() -> None:
             f.write(f"{text}\t{label}\n")
     print(f"Faker {faker.VERSION}; wrote {len(rows)} rows to {OUT.name}")
     for label, r in report.items():
-        print(f"  {label:<11} collected {r['collected']:5d}  unique {r['unique']:5d}  kept {r['kept']:5d}")
+        print(
+            f"  {label:<11} collected {r['collected']:5d}  unique {r['unique']:5d}  kept {r['kept']:5d}"
+        )
 
 
 if __name__ == "__main__":
