@@ -1,0 +1,255 @@
+"""Vanishing and exploding gradients (notebook 05): the ``w^999`` chain, the
+gradient reaching every time step of an RNN, Pascanu et al.'s one-unit cliff,
+and gradient clipping.
+
+Shapes follow the course: time-major ``xs (T, B, D)``, ``h0 (B, H)``, weights
+in PyTorch's layout ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .activations import relu, sigmoid, tanh
+from .checking import check_function
+from .validate import check_array, check_params, check_range
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+"""Activations ``hidden_grad_norms`` knows, with ``GAMMA``: the bound on their derivative."""
+
+GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+"""``max |f'|`` for each activation (Pascanu et al. 2013, section 2.1)."""
+
+
+# --- 1. The w^999 chain --------------------------------------------------------
+
+
+def linear_unit_chain(w: float, T: int):
+    """Output and derivative of the one-unit linear RNN ``h_t = w h_{t-1} + x_t``.
+
+    With ``h_0 = 0``, input ``x_1 = 1`` and ``x_t = 0`` afterwards, and input and
+    output weights 1, the output at step ``t`` is ``y_t = w^(t-1)`` and its
+    derivative with respect to the shared weight is ``(t-1) w^(t-2)``.
+
+    w: the recurrent weight, a positive number.
+    T: the number of steps, an integer >= 1.
+    Returns ``(y, dy_dw)``, two float64 arrays of shape ``(T,)``; entry ``t-1``
+    belongs to step ``t``. Both are computed in log space, so no step warns:
+    a value beyond the float64 range comes back as ``inf``, one below it as 0.
+    """
+    check_range(w, "w", low=np.finfo(float).tiny)
+    check_range(T, "T", low=1, integer=True)
+    n = np.arange(T, dtype=np.float64)  # the power t - 1 for t = 1..T
+    log_w = np.log(float(w))
+    with np.errstate(over="ignore", under="ignore"):
+        y = np.exp(n * log_w)
+        dy_dw = np.zeros(T)
+        dy_dw[1:] = np.exp(np.log(n[1:]) + (n[1:] - 1) * log_w)
+    return y, dy_dw
+
+
+# --- 2. The gradient reaching every step of an RNN ------------------------------
+
+
+_ACT = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu, "linear": lambda z: z}
+
+
+def activation_derivative(h, name: str = "tanh"):
+    """``f'(z)`` written through the output ``h = f(z)``: what BPTT stores."""
+    if name == "tanh":
+        return 1.0 - h**2
+    if name == "sigmoid":
+        return h * (1.0 - h)
+    if name == "relu":
+        return (h > 0).astype(h.dtype)
+    if name == "linear":
+        return np.ones_like(h)
+    raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+
+
+def backprop_one_step(dh, h, W_hh, name: str = "tanh"):
+    """One step back through time: ``dL/dh_{t-1}`` from ``dL/dh_t``.
+
+    In column-vector maths ``dL/dh_{t-1} = W_hh^T (f'(z_t) * dL/dh_t)``: the
+    transposed Jacobian ``diag(f'(z_t)) W_hh`` applied to the gradient.
+    dh: ``dL/dh_t``, shape ``(B, H)``.  h: ``h_t = f(z_t)``, shape ``(B, H)``.
+    W_hh: ``(H, H)``.  Returns ``dL/dh_{t-1}``, shape ``(B, H)``.
+    """
+    return (activation_derivative(h, name) * dh) @ W_hh
+
+
+def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
+    """``||dL/dh_t||`` for every step of an RNN whose loss reads only ``h_T``.
+
+    The RNN is ``h_t = f(W_xh x_t + W_hh h_{t-1} + b_h)`` with ``f`` one of
+    ``ACTIVATIONS`` ("tanh" is the course's ``rnn_forward``). Going back, each
+    step multiplies the gradient by one transposed Jacobian (``backprop_one_step``).
+
+    xs: ``(T, B, D)``; h0: ``(B, H)``; params: ``W_xh (H, D)``, ``W_hh (H, H)``,
+    ``b_h (H,)``; dh_T: ``dL/dh_T``, shape ``(B, H)``.
+    Returns ``(norms, hs)``: ``norms (T + 1, B)`` with ``norms[t] = ||dL/dh_t||``
+    for ``t = 0..T`` (the norm over hidden units), and ``hs (T, B, H)`` with
+    ``hs[t - 1] = h_t``. Overflow (a ReLU network can blow up) gives ``inf``
+    without a warning.
+    """
+    dims: dict = {}
+    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
+    h0 = check_array(h0, "h0", ("B", "H"), dims)
+    check_params(params, "params", ("W_xh", "W_hh", "b_h"))
+    W_xh = check_array(params["W_xh"], "W_xh", ("H", "D"), dims)
+    W_hh = check_array(params["W_hh"], "W_hh", ("H", "H"), dims)
+    b_h = check_array(params["b_h"], "b_h", ("H",), dims)
+    dh = check_array(dh_T, "dh_T", ("B", "H"), dims)
+    if name not in ACTIVATIONS:
+        raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+    T = xs.shape[0]
+    hs = np.empty((T,) + h0.shape)
+    norms = np.empty((T + 1, h0.shape[0]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        h = h0
+        for t in range(T):
+            h = _ACT[name](xs[t] @ W_xh.T + h @ W_hh.T + b_h)
+            hs[t] = h
+        norms[T] = np.linalg.norm(dh, axis=-1)
+        for t in range(T, 0, -1):  # dh holds dL/dh_t; step back to dL/dh_{t-1}
+            dh = backprop_one_step(dh, hs[t - 1], W_hh, name)
+            norms[t - 1] = np.linalg.norm(dh, axis=-1)
+    return np.nan_to_num(norms, nan=np.inf), hs
+
+
+def scaled_orthogonal(H: int, scale: float, rng: np.random.Generator):
+    """``scale * Q`` with ``Q`` a random ``(H, H)`` orthogonal matrix.
+
+    Every singular value (and the spectral radius) of the result equals
+    ``scale``, so one number sets how much ``W_hh`` stretches a vector.
+    """
+    check_range(H, "H", low=1, integer=True)
+    check_range(scale, "scale", low=0)
+    q, r = np.linalg.qr(rng.standard_normal((H, H)))
+    return scale * q * np.sign(np.diag(r))
+
+
+def gradient_bound(W_hh, name: str, steps: int) -> float:
+    """Pascanu et al.'s bound ``(gamma * sigma_max(W_hh)) ** steps``.
+
+    ``||dL/dh_t|| <= gradient_bound(W_hh, f, T - t) * ||dL/dh_T||``: each step
+    back multiplies by ``diag(f') W_hh``, whose norm is at most ``gamma`` (the
+    largest ``|f'|``) times ``sigma_max``, the largest singular value of ``W_hh``.
+    Below 1 per step, the gradient must vanish. Returns a float (``inf`` if huge).
+    """
+    W_hh = check_array(W_hh, "W_hh", ("H", "H"))
+    if name not in GAMMA:
+        raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+    check_range(steps, "steps", low=0, integer=True)
+    with np.errstate(over="ignore"):
+        return float((GAMMA[name] * np.linalg.norm(W_hh, 2)) ** steps)
+
+
+# --- 3. Cliffs: Pascanu et al. (2013), section 2.3 --------------------------------
+
+
+def cliff_loss_and_grad(w, b, T: int = 50, x0: float = 0.5, target: float = 0.7):
+    """Loss and gradient of the one-unit model ``x_t = w * sigmoid(x_{t-1}) + b``.
+
+    The loss is ``(sigmoid(x_T) - target)^2`` with ``x_0 = x0``; the gradient is
+    BPTT by hand: ``dx_t/dx_{t-1} = w sigmoid'(x_{t-1})``, ``dx_t/dw =
+    sigmoid(x_{t-1})``, ``dx_t/db = 1``, summed over the steps.
+    w, b: two numbers (fast: plain Python floats, for gradient descent) or
+    arrays that broadcast together (a grid over the loss surface).
+    Returns ``(L, dL_dw, dL_db)``: floats, or arrays of the broadcast shape.
+    """
+    check_range(T, "T", low=1, integer=True)
+    if isinstance(w, numbers.Real) and isinstance(b, numbers.Real):
+        w, b = float(check_range(w, "w")), float(check_range(b, "b"))
+        tanh = math.tanh
+    else:
+        w = check_array(w, "w", floating=False).astype(np.float64)
+        b = check_array(b, "b", floating=False).astype(np.float64)
+        np.broadcast_shapes(w.shape, b.shape)
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise ValueError("w, b: expected finite values, got NaN or inf")
+        tanh = np.tanh
+    s = [0.5 * (1.0 + tanh(0.5 * x0))]  # s[t] = sigmoid(x_t); tanh never overflows
+    for _ in range(T):
+        s.append(0.5 * (1.0 + tanh(0.5 * (w * s[-1] + b))))
+    loss = (s[T] - target) ** 2
+    dx = 2.0 * (s[T] - target) * s[T] * (1.0 - s[T])  # dL/dx_T
+    dw = db = 0.0
+    for t in range(T, 0, -1):  # dx holds dL/dx_t
+        dw = dw + dx * s[t - 1]
+        db = db + dx
+        dx = dx * w * s[t - 1] * (1.0 - s[t - 1])
+    return loss, dw, db
+
+
+# --- Gradient clipping ------------------------------------------------------------
+
+
+def _check_grads(grads, threshold):
+    if not isinstance(grads, dict) or not grads:
+        raise TypeError(f"grads: expected a non-empty dict of arrays, got {type(grads).__name__}")
+    check_range(threshold, "threshold", low=0)
+    if threshold == 0:
+        raise ValueError("threshold: expected a positive number, got 0")
+    return {k: check_array(v, f"grads[{k!r}]") for k, v in grads.items()}
+
+
+def clip_by_norm(grads: dict, threshold: float) -> dict:
+    """Rescale all gradients together when their joint norm exceeds ``threshold``.
+
+    ``g <- g * threshold / ||g||`` if ``||g|| > threshold``, where ``||g||`` is
+    the 2-norm of every entry of every array (PyTorch's ``clip_grad_norm_``).
+    The direction is kept; only the length shrinks. Returns a new dict.
+    """
+    grads = _check_grads(grads, threshold)
+    norm = np.sqrt(sum(float(np.sum(g**2)) for g in grads.values()))
+    scale = threshold / norm if norm > threshold else 1.0
+    return {k: g * scale for k, g in grads.items()}
+
+
+def clip_by_value(grads: dict, threshold: float) -> dict:
+    """Clip every entry to ``[-threshold, threshold]`` (PyTorch's ``clip_grad_value_``).
+
+    Unlike ``clip_by_norm`` this can change the direction of the gradient.
+    Returns a new dict.
+    """
+    grads = _check_grads(grads, threshold)
+    return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}
+
+
+# --- Exercise checkers ------------------------------------------------------------
+
+
+def check_clip_by_norm(learner, quiet: bool = False):
+    """Check a learner's ``clip_by_norm(grads, threshold)``."""
+    rng = np.random.default_rng(5)
+    big = {"W_hh": 10 * rng.standard_normal((3, 3)), "b_h": 10 * rng.standard_normal(3)}
+    small = {"W_hh": 0.01 * rng.standard_normal((3, 3)), "b_h": 0.01 * rng.standard_normal(3)}
+    cases = [
+        ("one vector with norm 5, threshold 1", ({"g": np.array([3.0, 4.0])}, 1.0)),
+        ("a norm below the threshold is left alone", (small, 1.0)),
+        ("two arrays clipped by their joint norm", (big, 2.5)),
+        ("a threshold exactly at the norm", ({"g": np.array([3.0, 4.0])}, 5.0)),
+    ]
+    return check_function("clip_by_norm", learner, clip_by_norm, cases, quiet=quiet)
+
+
+def check_gradient_bound(learner, quiet: bool = False):
+    """Check a learner's ``gradient_bound(W_hh, name, steps)``."""
+    rng = np.random.default_rng(6)
+    cases = [
+        (
+            "orthogonal W_hh scaled by 0.9, tanh, 10 steps",
+            (scaled_orthogonal(4, 0.9, rng), "tanh", 10),
+        ),
+        ("a random 5x5 W_hh, tanh, 3 steps", (rng.standard_normal((5, 5)), "tanh", 3)),
+        (
+            "a random 5x5 W_hh, sigmoid (gamma = 1/4), 3 steps",
+            (rng.standard_normal((5, 5)), "sigmoid", 3),
+        ),
+        ("a non-symmetric W_hh, sigmoid, 1 step", (np.triu(np.ones((3, 3))), "sigmoid", 1)),
+    ]
+    return check_function("gradient_bound", learner, gradient_bound, cases, quiet=quiet)
