@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from .activations import relu, sigmoid, tanh
-from .checking import check_function
+from .checking import FAILED, PASSED, CheckResult, check_function
 from .validate import check_array, check_params, check_range
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
@@ -92,8 +92,9 @@ def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
     ``b_h (H,)``; dh_T: ``dL/dh_T``, shape ``(B, H)``.
     Returns ``(norms, hs)``: ``norms (T + 1, B)`` with ``norms[t] = ||dL/dh_t||``
     for ``t = 0..T`` (the norm over hidden units), and ``hs (T, B, H)`` with
-    ``hs[t - 1] = h_t``. Overflow (a ReLU network can blow up) gives ``inf``
-    without a warning.
+    ``hs[t - 1] = h_t``. No warning on overflow (a ReLU network can blow up):
+    states that overflow become ``inf`` (then NaN, as ``inf - inf``), and a
+    gradient norm that overflows is reported as ``inf``.
     """
     dims: dict = {}
     xs = check_array(xs, "xs", ("T", "B", "D"), dims)
@@ -117,7 +118,11 @@ def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
         for t in range(T, 0, -1):  # dh holds dL/dh_t; step back to dL/dh_{t-1}
             dh = backprop_one_step(dh, hs[t - 1], W_hh, name)
             norms[t - 1] = np.linalg.norm(dh, axis=-1)
-    return np.nan_to_num(norms, nan=np.inf), hs
+    # a gradient that passes through an overflowed state is undefined: report inf
+    bad = ~np.isfinite(hs).all(axis=-1)  # (T, B): h_{t+1} overflowed
+    norms[:T][np.flip(np.cumsum(np.flip(bad, 0), 0), 0) > 0] = np.inf
+    norms[np.isnan(norms)] = np.inf
+    return norms, hs
 
 
 def scaled_orthogonal(H: int, scale: float, rng: np.random.Generator):
@@ -224,7 +229,8 @@ def clip_by_value(grads: dict, threshold: float) -> dict:
 
 
 def check_clip_by_norm(learner, quiet: bool = False):
-    """Check a learner's ``clip_by_norm(grads, threshold)``."""
+    """Check a learner's ``clip_by_norm(grads, threshold)``, including that it
+    leaves the arrays in ``grads`` unchanged."""
     rng = np.random.default_rng(5)
     big = {"W_hh": 10 * rng.standard_normal((3, 3)), "b_h": 10 * rng.standard_normal(3)}
     small = {"W_hh": 0.01 * rng.standard_normal((3, 3)), "b_h": 0.01 * rng.standard_normal(3)}
@@ -234,7 +240,29 @@ def check_clip_by_norm(learner, quiet: bool = False):
         ("two arrays clipped by their joint norm", (big, 2.5)),
         ("a threshold exactly at the norm", ({"g": np.array([3.0, 4.0])}, 5.0)),
     ]
-    return check_function("clip_by_norm", learner, clip_by_norm, cases, quiet=quiet)
+    result = check_function("clip_by_norm", learner, clip_by_norm, cases, quiet=True)
+    if result.status == PASSED:  # check_function compares array arguments only, not dicts
+        given = {k: v.copy() for k, v in big.items()}
+        learner(given, 2.5)
+        if any(not np.array_equal(given[k], big[k]) for k in big):
+            result = CheckResult(
+                "clip_by_norm",
+                FAILED,
+                [
+                    "✗ your function changed the arrays in grads in place; return new arrays (g * scale)"
+                ],
+            )
+    if not quiet:
+        if result.status == PASSED:
+            print(f"✓ clip_by_norm: correct on all {len(cases) + 1} cases.")
+        elif result.status == FAILED:
+            print("✗ clip_by_norm: some cases are wrong.")
+            print("\n".join("   " + m for m in result.messages))
+        else:
+            print(
+                "… clip_by_norm: not attempted yet. Replace `raise NotImplementedError` with your code, then run the cell again."
+            )
+    return result
 
 
 def check_gradient_bound(learner, quiet: bool = False):
