@@ -271,6 +271,19 @@ def count_parameters(model: nn.Module) -> int:
 # ---------------------------------------------------------------- training
 
 
+def training_step(model, optimizer, x, lengths, y, clip: float = 1.0) -> float:
+    """One update: cross-entropy of ``model(x, lengths)`` against ``y`` (B,),
+    backward, clip the gradient norm to ``clip`` (0: no clipping), optimizer step.
+    Returns the batch's mean loss."""
+    optimizer.zero_grad()
+    loss = nn.functional.cross_entropy(model(x, lengths), y)
+    loss.backward()
+    if clip > 0:
+        nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return loss.item()
+
+
 def train_classifier(
     model: NameClassifier,
     train_loader,
@@ -300,7 +313,6 @@ def train_classifier(
     torch.manual_seed(seed)
     model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
     history = {"train_loss": [], "val_accuracy": [], "elapsed": [], "best_epoch": None}
     best_acc, best_state = -1.0, None
     start = time.perf_counter()
@@ -312,13 +324,7 @@ def train_classifier(
         total, count = 0.0, 0
         for x, lengths, y in train_loader:
             x, y = x.to(device), y.to(device)
-            optimizer.zero_grad()
-            loss = loss_fn(model(x, lengths), y)
-            loss.backward()
-            if clip > 0:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
-            total += loss.item() * len(y)
+            total += training_step(model, optimizer, x, lengths, y, clip) * len(y)
             count += len(y)
             bar.update(1)
         history["train_loss"].append(total / count)
@@ -360,7 +366,6 @@ def train_per_example(
     model.to(device)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
     history = {"train_loss": []}
     start = time.perf_counter()
     bar = tqdm(total=epochs * len(dataset), disable=not progress, unit="name", mininterval=0.5)
@@ -372,13 +377,7 @@ def train_per_example(
             x = ids.view(-1, 1).to(device)  # (T, 1)
             lengths = torch.tensor([len(ids)])
             y = torch.tensor([label], device=device)
-            optimizer.zero_grad()
-            loss = loss_fn(model(x, lengths), y)
-            loss.backward()
-            if clip > 0:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
-            total += loss.item()
+            total += training_step(model, optimizer, x, lengths, y, clip)
             bar.update(1)
         history["train_loss"].append(total / len(dataset))
     bar.close()
