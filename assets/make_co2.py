@@ -68,8 +68,10 @@ def main() -> None:
         writer.writerow(["month", "co2_ppm", "weekly_readings", "filled"])
         for y, m, v, n, gap in zip(years, cal, filled, count, np.isnan(mean)):
             writer.writerow([f"{y:04d}-{m:02d}", f"{v:.2f}", int(n), int(gap)])
-    print(f"wrote {OUT.name}: {len(filled)} months {years[0]}-{cal[0]:02d} to "
-          f"{years[-1]}-{cal[-1]:02d}, {int(np.isnan(mean).sum())} filled")
+    print(
+        f"wrote {OUT.name}: {len(filled)} months {years[0]}-{cal[0]:02d} to "
+        f"{years[-1]}-{cal[-1]:02d}, {int(np.isnan(mean).sum())} filled"
+    )
 
 
 if __name__ == "__main__":

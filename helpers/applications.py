@@ -1,0 +1,509 @@
+"""Two applications of recurrent networks (notebook 09).
+
+Forecasting a time series: windows of a series, honest baselines, a
+one-step-ahead GRU forecaster and multi-step forecasting by feeding each
+prediction back in as the next input.
+
+Generating text one character at a time: a GRU that writes surnames in a
+chosen language (one-to-many), trained with teacher forcing and sampled with
+a temperature.
+
+Shapes: a series is ``(N,)``; windows are ``(M, W)`` (one window of ``W``
+consecutive values per row); inside the recurrent layers everything is
+time-major, ``(T, B, D)``, like the rest of the course. Character batches are
+``(T, B)`` int64.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .activations import softmax
+from .checking import check_function
+from .validate import check_array, check_range
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+CO2_CSV = ASSETS / "co2_monthly.csv"
+
+# ================================================================ forecasting
+
+
+def load_co2(path=CO2_CSV) -> tuple[list[str], np.ndarray]:
+    """Monthly mean CO2 at Mauna Loa from ``assets/co2_monthly.csv``.
+
+    Returns ``(months, co2)``: ``months`` a list of ``"YYYY-MM"`` strings and
+    ``co2`` a float64 array ``(N,)`` in ppm (N = 526, March 1958 to December 2001).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_co2: no file at {path}")
+    months, values = [], []
+    with path.open(newline="") as f:
+        for row in csv.DictReader(f):
+            months.append(row["month"])
+            values.append(float(row["co2_ppm"]))
+    return months, np.array(values)
+
+
+def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into (input window, next value) pairs.
+
+    series: (N,) values in time order.
+    window: W, how many past values the forecaster sees (1 <= W < N).
+    Returns ``X`` (N - W, W) with ``X[i] = series[i : i + W]`` and ``y`` (N - W,)
+    with ``y[i] = series[i + W]``, the value right after window ``i``.
+    """
+    series = check_array(series, "series", shape=("N",))
+    check_range(window, "window", low=1, high=len(series) - 1, integer=True)
+    n = len(series) - window
+    X = np.lib.stride_tricks.sliding_window_view(series, window)[:n].copy()
+    return X, series[window:].copy()
+
+
+def last_value_forecast(series, start: int) -> np.ndarray:
+    """The "persistence" baseline: predict ``series[t]`` by ``series[t - 1]``.
+
+    Returns the predictions for t = start, ..., N - 1, shape (N - start,).
+    """
+    series = check_array(series, "series", shape=("N",))
+    check_range(start, "start", low=1, high=len(series), integer=True)
+    return series[start - 1 : -1].copy()
+
+
+def seasonal_naive_forecast(series, start: int, period: int = 12) -> np.ndarray:
+    """The seasonal naive baseline: predict ``series[t]`` by ``series[t - period]``,
+    the value one season (12 months) earlier.
+
+    Returns the predictions for t = start, ..., N - 1, shape (N - start,).
+    """
+    series = check_array(series, "series", shape=("N",))
+    check_range(period, "period", low=1, integer=True)
+    check_range(start, "start", low=period, high=len(series), integer=True)
+    return series[start - period : len(series) - period].copy()
+
+
+def mae(pred, target) -> float:
+    """Mean absolute error between two arrays of the same shape."""
+    pred = check_array(pred, "pred")
+    target = check_array(target, "target", shape=pred.shape)
+    return float(np.mean(np.abs(pred - target)))
+
+
+def rmse(pred, target) -> float:
+    """Root mean squared error between two arrays of the same shape."""
+    pred = check_array(pred, "pred")
+    target = check_array(target, "target", shape=pred.shape)
+    return float(np.sqrt(np.mean((pred - target) ** 2)))
+
+
+class GRUForecaster(nn.Module):
+    """One step ahead: a window of W past values -> the next value.
+
+    forward(windows (B, W) float32, in the series' units) -> (B,) predictions.
+    The GRU reads the window *relative to its last value*, divided by
+    ``scale``, and predicts the change to the next value. Working with changes
+    makes the model blind to the level of the series, so a trend that climbs
+    above every value seen in training is no problem.
+    """
+
+    def __init__(self, hidden_size: int = 32, scale: float = 1.0):
+        super().__init__()
+        check_range(hidden_size, "hidden_size", low=1, integer=True)
+        check_range(scale, "scale", low=1e-12)
+        self.gru = nn.GRU(input_size=1, hidden_size=hidden_size)
+        self.head = nn.Linear(hidden_size, 1)  # W_hy, b_y
+        self.scale = float(scale)
+
+    def forward(self, windows: torch.Tensor) -> torch.Tensor:
+        last = windows[:, -1:]  # (B, 1)
+        x = ((windows - last) / self.scale).T.unsqueeze(-1)  # (W, B, 1), time-major
+        _, h_T = self.gru(x)  # h_T: (1, B, H), the state after the last value
+        change = self.head(h_T[-1])[:, 0]  # (B,)
+        return last[:, 0] + self.scale * change
+
+
+def train_forecaster(
+    model: GRUForecaster,
+    X,
+    y,
+    epochs: int = 60,
+    batch_size: int = 32,
+    lr: float = 1e-2,
+    seed: int = 0,
+) -> list[float]:
+    """Fit ``model`` to windows ``X`` (M, W) and next values ``y`` (M,) with Adam.
+
+    The loss is the mean squared error of the predicted change, in units of
+    ``model.scale``. Mini-batches are shuffled with a generator seeded by
+    ``seed``. Returns the mean training loss of each epoch.
+    """
+    X = check_array(X, "X", shape=("M", "W"))
+    y = check_array(y, "y", shape=(X.shape[0],))
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(batch_size, "batch_size", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    device = next(model.parameters()).device
+    Xt = torch.tensor(X, dtype=torch.float32, device=device)
+    yt = torch.tensor(y, dtype=torch.float32, device=device)
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(Xt), generator=gen)
+        total = 0.0
+        for i in range(0, len(Xt), batch_size):
+            idx = order[i : i + batch_size].to(device)
+            loss = torch.mean(((model(Xt[idx]) - yt[idx]) / model.scale) ** 2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        losses.append(total / len(Xt))
+    model.eval()
+    return losses
+
+
+def gru_predict(model: GRUForecaster, X) -> np.ndarray:
+    """The model's one-step-ahead predictions for windows ``X`` (M, W) -> (M,) float64."""
+    X = check_array(X, "X", shape=("M", "W"))
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        return model(torch.tensor(X, dtype=torch.float32, device=device)).double().cpu().numpy()
+
+
+def forecast_recursive(predict_next: Callable, history, steps: int) -> np.ndarray:
+    """Forecast ``steps`` values ahead by feeding each prediction back in.
+
+    predict_next: maps windows (B, W) to next values (B,) (e.g.
+        ``lambda X: gru_predict(model, X)``).
+    history: (B, W) the last W known values of B series (or (W,) for one).
+    Step k predicts from the window that ends with the k most recent
+    *predictions*: no true value after the history is ever used.
+    Returns (B, steps), or (steps,) for a 1-D history.
+    """
+    history = check_array(history, "history")
+    check_range(steps, "steps", low=1, integer=True)
+    single = history.ndim == 1
+    window = history[None, :] if single else check_array(history, "history", shape=("B", "W"))
+    window = window.astype(np.float64, copy=True)
+    out = np.empty((window.shape[0], steps))
+    for k in range(steps):
+        nxt = np.asarray(predict_next(window), dtype=np.float64).reshape(window.shape[0])
+        out[:, k] = nxt
+        window = np.concatenate([window[:, 1:], nxt[:, None]], axis=1)  # slide: drop oldest
+    return out[0] if single else out
+
+
+# ================================================================ generation
+
+MARK = "."
+"""Index 0 of every generator vocabulary: read first ("start"), emitted last ("end")."""
+
+
+def build_char_vocab(names) -> list[str]:
+    """``[MARK] + sorted characters of names``; character ``vocab[i]`` has index i."""
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError("names: expected a list of strings")
+    chars = sorted(set("".join(names)))
+    if MARK in chars:
+        raise ValueError(f"names: the marker {MARK!r} must not occur in a name")
+    return [MARK] + chars
+
+
+def encode_names(names, vocab: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Teacher-forcing batch for a list of names.
+
+    The input at step t is the previous character (the marker at t = 0); the
+    target is the current one (the marker after the last character, "stop").
+    Returns ``inputs`` (T, B) int64 padded with 0 and ``targets`` (T, B) int64
+    padded with -100 (ignored by the loss), ``T = max(len(name)) + 1``.
+    """
+    if not names:
+        raise ValueError("names: expected at least one name")
+    index = {c: i for i, c in enumerate(vocab)}
+    unknown = sorted({c for n in names for c in n if c not in index})
+    if unknown:
+        raise ValueError(f"names: characters {unknown} are not in the vocabulary")
+    T = max(len(n) for n in names) + 1
+    inputs = torch.zeros((T, len(names)), dtype=torch.long)
+    targets = torch.full((T, len(names)), -100, dtype=torch.long)
+    for b, name in enumerate(names):
+        ids = [index[c] for c in name]
+        inputs[1 : len(ids) + 1, b] = torch.tensor(ids, dtype=torch.long)
+        targets[: len(ids) + 1, b] = torch.tensor(ids + [0], dtype=torch.long)
+    return inputs, targets
+
+
+class NameGenerator(nn.Module):
+    """A character-level GRU that writes a name in a given language.
+
+    At every step the GRU reads the previous character's embedding next to an
+    embedding of the language, so the condition is present at every step:
+    ``x_t = [E_char c_{t-1}; E_lang l]``, ``h_t = GRU(x_t, h_{t-1})``,
+    ``y_t = W_hy h_t + b_y`` (logits over the next character).
+
+    forward(inputs (T, B) int64, languages (B,) int64, h0 (1, B, H) or None)
+    -> (logits (T, B, V), h_T (1, B, H)).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        n_languages: int,
+        hidden_size: int = 128,
+        char_dim: int = 32,
+        lang_dim: int = 8,
+    ):
+        super().__init__()
+        for name, value in [
+            ("vocab_size", vocab_size),
+            ("n_languages", n_languages),
+            ("hidden_size", hidden_size),
+            ("char_dim", char_dim),
+            ("lang_dim", lang_dim),
+        ]:
+            check_range(value, name, low=1, integer=True)
+        self.char_embed = nn.Embedding(vocab_size, char_dim)
+        self.lang_embed = nn.Embedding(n_languages, lang_dim)
+        self.gru = nn.GRU(char_dim + lang_dim, hidden_size)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, inputs: torch.Tensor, languages: torch.Tensor, h0=None):
+        T, B = inputs.shape
+        lang = self.lang_embed(languages).unsqueeze(0).expand(T, B, -1)  # (T, B, L)
+        x = torch.cat([self.char_embed(inputs), lang], dim=-1)  # (T, B, C + L)
+        out, h_T = self.gru(x, h0)
+        return self.head(out), h_T
+
+
+def name_nll(model: NameGenerator, inputs, targets, languages) -> float:
+    """Mean negative log-likelihood per character (stop included), in nats."""
+    device = next(model.parameters()).device
+    model.eval()
+    with torch.no_grad():
+        logits, _ = model(inputs.to(device), languages.to(device))
+        loss = nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1).to(device), ignore_index=-100
+        )
+    return float(loss)
+
+
+def train_name_generator(
+    model: NameGenerator,
+    names,
+    languages,
+    vocab: list[str],
+    epochs: int = 8,
+    batch_size: int = 64,
+    lr: float = 5e-3,
+    clip: float = 1.0,
+    seed: int = 0,
+) -> list[float]:
+    """Teacher forcing: predict every next character of every name, cross-entropy, Adam.
+
+    names: list of str; languages: list of int (the language index of each).
+    Gradients are clipped to norm ``clip``. Mini-batches are shuffled with a
+    generator seeded by ``seed`` and padded to their own longest name.
+    Returns the mean training loss (nats per character) of each epoch.
+    """
+    if len(names) != len(languages):
+        raise ValueError(f"languages: expected one per name ({len(names)}), got {len(languages)}")
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(batch_size, "batch_size", low=1, integer=True)
+    langs = torch.tensor(languages, dtype=torch.long)
+    if len(langs) and (int(langs.min()) < 0 or int(langs.max()) >= model.lang_embed.num_embeddings):
+        raise ValueError(
+            f"languages: expected indices in [0, {model.lang_embed.num_embeddings - 1}], "
+            f"got [{int(langs.min())}, {int(langs.max())}]"
+        )
+    device = next(model.parameters()).device
+    langs = langs.to(device)
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        model.train()
+        order = torch.randperm(len(names), generator=gen).tolist()
+        total, count = 0.0, 0
+        for i in range(0, len(order), batch_size):
+            idx = order[i : i + batch_size]
+            inputs, targets = encode_names([names[j] for j in idx], vocab)
+            inputs, targets = inputs.to(device), targets.to(device)
+            logits, _ = model(inputs, langs[idx])
+            loss = nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100
+            )
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+            n = int((targets != -100).sum())
+            total, count = total + loss.item() * n, count + n
+        losses.append(total / count)
+    model.eval()
+    return losses
+
+
+def softmax_temperature(logits, temperature: float) -> np.ndarray:
+    """Probabilities ``softmax(logits / T)`` along the last axis.
+
+    logits: (..., V). temperature: T >= 0. T = 1 is the model's own
+    distribution, T < 1 sharpens it, T > 1 flattens it towards uniform.
+    T = 0 is the limit T -> 0: all mass on the largest logit (greedy; the
+    first one on a tie). Subtracting the maximum *before* dividing by T keeps
+    every exponent <= 0, so a tiny T cannot overflow: the others just become 0.
+    """
+    logits = check_array(logits, "logits")
+    if logits.ndim == 0:
+        raise ValueError("logits: expected at least 1 dimension (the vocabulary), got a scalar")
+    check_range(temperature, "temperature", low=0)
+    if temperature == 0:
+        return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
+    shifted = logits - np.max(logits, axis=-1, keepdims=True)  # <= 0
+    with np.errstate(over="ignore", under="ignore"):  # -5 / 1e-320 = -inf; exp(-inf) = 0
+        return softmax(shifted / temperature)
+
+
+def sample_names(
+    model: NameGenerator,
+    vocab: list[str],
+    language: int,
+    n: int = 10,
+    temperature: float = 1.0,
+    seed: int = 0,
+    max_len: int = 20,
+) -> list[str]:
+    """Write ``n`` names in ``language``, one character at a time.
+
+    Each step feeds the character just drawn back in, draws the next from
+    ``softmax_temperature(logits, temperature)`` and stops a name at the
+    marker (or at ``max_len`` characters). The first character is never the
+    stop marker, so no name is empty. Draws use
+    ``np.random.default_rng(seed)``: the same arguments give the same names.
+    """
+    check_range(n, "n", low=1, integer=True)
+    check_range(max_len, "max_len", low=1, integer=True)
+    check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
+    check_range(temperature, "temperature", low=0)
+    rng = np.random.default_rng(seed)
+    device = next(model.parameters()).device
+    langs = torch.full((n,), language, dtype=torch.long, device=device)
+    x = torch.zeros((1, n), dtype=torch.long, device=device)  # the start marker
+    h = None
+    chars = np.zeros((n, max_len), dtype=np.int64)
+    done = np.zeros(n, dtype=bool)
+    model.eval()
+    with torch.no_grad():
+        for t in range(max_len):
+            logits, h = model(x, langs, h)
+            logits = logits[0].double().cpu().numpy()  # (n, V)
+            if t == 0:
+                logits[:, 0] = -np.inf  # a name has at least one character
+            probs = softmax_temperature(logits, temperature)
+            # inverse-CDF draw: the first index whose cumulative probability exceeds u
+            # (never one of probability 0, and u < total keeps it inside the vocabulary)
+            cdf = np.cumsum(probs, axis=1)
+            u = rng.random(n) * cdf[:, -1]
+            nxt = (cdf <= u[:, None]).sum(axis=1)
+            nxt[done] = 0  # finished names stay finished
+            chars[:, t] = nxt
+            done |= nxt == 0
+            if done.all():
+                break
+            x = torch.tensor(nxt, dtype=torch.long, device=device)[None, :]
+    names = []
+    for row in chars:
+        stop = np.flatnonzero(row == 0)
+        names.append("".join(vocab[i] for i in row[: stop[0] if len(stop) else max_len]))
+    return names
+
+
+def first_char_probs(model: NameGenerator, language: int, temperature: float) -> np.ndarray:
+    """The distribution of a name's first character, (V,), at ``temperature``
+    (the stop marker excluded, as in ``sample_names``)."""
+    check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
+    device = next(model.parameters()).device
+    model.eval()
+    with torch.no_grad():
+        start = torch.zeros((1, 1), dtype=torch.long, device=device)
+        logits, _ = model(start, torch.tensor([language], device=device))
+    logits = logits[0, 0].double().cpu().numpy()
+    logits[0] = -np.inf
+    return softmax_temperature(logits, temperature)
+
+
+def bigram_nll(train_names, train_langs, names, langs, vocab: list[str], alpha: float = 0.1):
+    """Per-character NLL (nats) of a count-based baseline: a smoothed bigram
+    table per language, ``P(c_t | c_{t-1}, language)`` with add-``alpha`` counts."""
+    index = {c: i for i, c in enumerate(vocab)}
+    V, L = len(vocab), max(max(train_langs), max(langs)) + 1
+    counts = np.full((L, V, V), alpha)
+    for name, lang in zip(train_names, train_langs):
+        ids = [0] + [index[c] for c in name] + [0]
+        np.add.at(counts[lang], (ids[:-1], ids[1:]), 1)
+    logp = np.log(counts / counts.sum(axis=2, keepdims=True))
+    total, count = 0.0, 0
+    for name, lang in zip(names, langs):
+        ids = [0] + [index[c] for c in name] + [0]
+        total -= logp[lang, ids[:-1], ids[1:]].sum()
+        count += len(ids) - 1
+    return total / count
+
+
+# ================================================================ exercise checkers
+
+
+def _seasonal_cases():
+    t = np.arange(40, dtype=float)
+    wave = 10 + 0.3 * t + np.sin(2 * np.pi * t / 12)
+    return [
+        ("a 40-month series with a trend and a 12-month season, start=30", (wave, 30, 12)),
+        ("the same series, start at the earliest possible month (start=12)", (wave, 12, 12)),
+        ("a short series with period 4, start=6", (np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9]), 6, 4)),
+        (
+            "period 1 (then it is the last-value forecast), start=1",
+            (np.array([3.0, 1.0, 4.0, 1.0, 5.0]), 1, 1),
+        ),
+    ]
+
+
+def check_seasonal_naive(learner_fn, quiet: bool = False):
+    """Check ``learner_fn(series, start, period)`` against ``seasonal_naive_forecast``."""
+    return check_function(
+        "seasonal_naive", learner_fn, seasonal_naive_forecast, _seasonal_cases(), quiet=quiet
+    )
+
+
+def _temperature_cases():
+    logits = np.array([[2.0, 1.0, 0.5, -1.0], [0.0, 3.0, 3.0, -2.0]])
+    return [
+        ("T = 1 (the model's own distribution)", (logits, 1.0)),
+        ("T = 0.5 (sharper)", (logits, 0.5)),
+        ("T = 4 (flatter)", (logits, 4.0)),
+        ("T = 0 (greedy: all mass on the largest logit, the first one on a tie)", (logits, 0.0)),
+        (
+            "T = 1e-4 with large logits (must not overflow)",
+            (np.array([[800.0, 799.0, -50.0]]), 1e-4),
+        ),
+        ("a single row of logits, shape (V,)", (np.array([0.3, -0.2, 1.5]), 2.0)),
+    ]
+
+
+def check_softmax_temperature(learner_fn, quiet: bool = False):
+    """Check ``learner_fn(logits, temperature)`` against ``softmax_temperature``."""
+    return check_function(
+        "softmax_temperature",
+        learner_fn,
+        softmax_temperature,
+        _temperature_cases(),
+        rtol=1e-6,
+        atol=1e-9,
+        quiet=quiet,
+    )
