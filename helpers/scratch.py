@@ -309,10 +309,11 @@ def lstm_step_forward(x, h_prev, c_prev, params):
     h_prev = check_array(h_prev, "h_prev", ("B", "H"), dims)
     c_prev = check_array(c_prev, "c_prev", ("B", "H"), dims)
     p = _check_gated_params(params, LSTM_KEYS, 4, dims)
-    z = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]  # (B, 4H)
-    z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
-    i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o)
-    g = np.tanh(z_g)
+    z = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]  # (B, 4H): [z_i, z_f, z_g, z_o]
+    H = h_prev.shape[1]
+    gates = sigmoid(z)  # one call for the three gates (its candidate block is unused)
+    i, f, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 3 * H :]
+    g = np.tanh(z[:, 2 * H : 3 * H])
     c = f * c_prev + i * g  # additive update: the memory path
     tanh_c = np.tanh(c)
     h = o * tanh_c
@@ -423,11 +424,13 @@ def gru_step_forward(x, h_prev, params):
     x = check_array(x, "x", ("B", "D"), dims)
     h_prev = check_array(h_prev, "h_prev", ("B", "H"), dims)
     p = _check_gated_params(params, GRU_KEYS, 3, dims)
-    a_r, a_z, a_n = np.split(x @ p["W_xh"].T + p["b_xh"], 3, axis=1)
-    u_r, u_z, u_n = np.split(h_prev @ p["W_hh"].T + p["b_hh"], 3, axis=1)
-    r = sigmoid(a_r + u_r)
-    z = sigmoid(a_z + u_z)
-    n = np.tanh(a_n + r * u_n)
+    H = h_prev.shape[1]
+    a = x @ p["W_xh"].T + p["b_xh"]  # (B, 3H): input side [a_r, a_z, a_n]
+    u = h_prev @ p["W_hh"].T + p["b_hh"]  # (B, 3H): hidden side [u_r, u_z, u_n]
+    rz = sigmoid(a[:, : 2 * H] + u[:, : 2 * H])  # both gates in one call
+    r, z = rz[:, :H], rz[:, H:]
+    u_n = u[:, 2 * H :]
+    n = np.tanh(a[:, 2 * H :] + r * u_n)
     h = (1.0 - z) * n + z * h_prev  # z = 1 keeps the old state
     return h, (x, h_prev, r, z, n, u_n, p)
 
