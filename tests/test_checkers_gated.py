@@ -10,52 +10,35 @@ def _sig(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def correct(x, h_prev, c_prev, W_xh, W_hh, b_h):
+def _blocks(x, h_prev, W_xh, W_hh, b_h):
+    """The four (B, H) blocks of the pre-activation, in storage order."""
     z = x @ W_xh.T + h_prev @ W_hh.T + b_h
-    H = h_prev.shape[1]
-    i, f, g, o = (
-        _sig(z[:, :H]),
-        _sig(z[:, H : 2 * H]),
-        np.tanh(z[:, 2 * H : 3 * H]),
-        _sig(z[:, 3 * H :]),
-    )
-    c = f * c_prev + i * g
-    return o * np.tanh(c), c
+    return np.split(z, 4, axis=1)
+
+
+def correct(x, h_prev, c_prev, W_xh, W_hh, b_h):
+    z_i, z_f, z_g, z_o = _blocks(x, h_prev, W_xh, W_hh, b_h)
+    c = _sig(z_f) * c_prev + _sig(z_i) * np.tanh(z_g)
+    return _sig(z_o) * np.tanh(c), c
 
 
 def wrong_gate_order(x, h_prev, c_prev, W_xh, W_hh, b_h):
     """Reads the blocks as (forget, input, cell, output): the classic mix-up."""
-    z = x @ W_xh.T + h_prev @ W_hh.T + b_h
-    H = h_prev.shape[1]
-    f, i, g, o = (
-        _sig(z[:, :H]),
-        _sig(z[:, H : 2 * H]),
-        np.tanh(z[:, 2 * H : 3 * H]),
-        _sig(z[:, 3 * H :]),
-    )
-    c = f * c_prev + i * g
-    return o * np.tanh(c), c
+    z_f, z_i, z_g, z_o = _blocks(x, h_prev, W_xh, W_hh, b_h)
+    c = _sig(z_f) * c_prev + _sig(z_i) * np.tanh(z_g)
+    return _sig(z_o) * np.tanh(c), c
 
 
 def wrong_output_without_tanh(x, h_prev, c_prev, W_xh, W_hh, b_h):
-    h, c = correct(x, h_prev, c_prev, W_xh, W_hh, b_h)
-    H = h_prev.shape[1]
-    o = _sig((x @ W_xh.T + h_prev @ W_hh.T + b_h)[:, 3 * H :])
-    return o * c, c
+    _, c = correct(x, h_prev, c_prev, W_xh, W_hh, b_h)
+    return _sig(_blocks(x, h_prev, W_xh, W_hh, b_h)[3]) * c, c
 
 
 def wrong_forget_inverted(x, h_prev, c_prev, W_xh, W_hh, b_h):
     """Treats the forget gate as 'open = erase': c = (1 - f) c_prev + i g."""
-    z = x @ W_xh.T + h_prev @ W_hh.T + b_h
-    H = h_prev.shape[1]
-    i, f, g, o = (
-        _sig(z[:, :H]),
-        _sig(z[:, H : 2 * H]),
-        np.tanh(z[:, 2 * H : 3 * H]),
-        _sig(z[:, 3 * H :]),
-    )
-    c = (1 - f) * c_prev + i * g
-    return o * np.tanh(c), c
+    z_i, z_f, z_g, z_o = _blocks(x, h_prev, W_xh, W_hh, b_h)
+    c = (1 - _sig(z_f)) * c_prev + _sig(z_i) * np.tanh(z_g)
+    return _sig(z_o) * np.tanh(c), c
 
 
 def in_place(x, h_prev, c_prev, W_xh, W_hh, b_h):
