@@ -248,3 +248,21 @@ def test_draw_unrolled_rnn_rejects_bad_arguments(kwargs):
 
     with pytest.raises((ValueError, TypeError)):
         draw_unrolled_rnn(Figure().subplots(), **kwargs)
+
+
+# ---- the temporal XOR data -----------------------------------------------------
+
+
+def test_temporal_xor():
+    from helpers.sequences import temporal_xor
+
+    bits = temporal_xor(5, batch=4, rng=3)
+    assert bits.shape == (4, 15) and bits.dtype == np.float64
+    assert set(np.unique(bits)) <= {0.0, 1.0}
+    triples = bits.reshape(4, 5, 3).astype(int)
+    assert np.array_equal(triples[..., 2], triples[..., 0] ^ triples[..., 1])
+    assert np.array_equal(bits, temporal_xor(5, batch=4, rng=3))  # seeded
+    with pytest.raises(ValueError, match="n_triplets"):
+        temporal_xor(0)
+    with pytest.raises(TypeError, match="batch"):
+        temporal_xor(2, batch=1.5)
