@@ -242,6 +242,18 @@ def test_benchmark_runs_on_any_tsv(tmp_path):
     path = tmp_path / "toy.tsv"
     path.write_text("\n".join(dict.fromkeys(lines)) + "\n", encoding="utf-8")
     assert bench.main(["--data", str(path), "--epochs", "2", "--no-progress", "--hidden", "8"]) == 0
+    both = [
+        "--data",
+        str(path),
+        "--loop",
+        "both",
+        "--epochs",
+        "3",
+        "--no-progress",
+        "--hidden",
+        "8",
+    ]
+    assert bench.main(both) in (0, 1)  # 1 = the batched loop did not win on this toy set
 
 
 def test_names_file_rebuilds_identically():
