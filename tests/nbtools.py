@@ -49,6 +49,8 @@ def colab_badge(name: str) -> str:
 
 
 def colab_cell() -> str:
+    """The set-up cell's code, laid out as ``ruff format`` leaves it (so formatting a
+    notebook does not change it, and restamping does not undo the formatting)."""
     url = repo_url()
     folder = "/content/" + url.rsplit("/", 1)[-1]
     return f'''{SETUP_MARK}: on Google Colab this fetches the course and installs its
@@ -62,7 +64,9 @@ if "google.colab" in sys.modules:
     REPO, HOME = "{url}", "{folder}"
     if not os.path.isdir(HOME):
         subprocess.run(["git", "clone", "--depth", "1", REPO, HOME], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME], check=True
+    )
     sys.path.insert(0, HOME)
     os.chdir(HOME + "/notebooks")'''
 
