@@ -81,6 +81,25 @@ def _compare(got, want, rtol: float, atol: float) -> str | None:
     return None
 
 
+def _changed(before, after) -> bool:
+    """True when an array argument, or an array inside a dict/list argument, was modified."""
+    if isinstance(before, np.ndarray):
+        return not (
+            isinstance(after, np.ndarray)
+            and before.shape == after.shape
+            and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")
+        )
+    if isinstance(before, dict):
+        return (
+            not isinstance(after, dict)
+            or any(_changed(v, after.get(k)) for k, v in before.items())
+            or set(before) != set(after)
+        )
+    if isinstance(before, (list, tuple)):
+        return len(before) != len(after) or any(_changed(a, b) for a, b in zip(before, after))
+    return False
+
+
 def check_function(
     name: str,
     learner: Callable,
@@ -133,9 +152,7 @@ def check_function(
                 label = f"return value {k + 1}: " if len(wants) > 1 else ""
                 problems.append(label + problem)
         changed = [
-            f"argument {k + 1}"
-            for k, (a, b) in enumerate(zip(args, given))
-            if isinstance(a, np.ndarray) and not np.array_equal(a, b)
+            f"argument {k + 1}" for k, (a, b) in enumerate(zip(args, given)) if _changed(a, b)
         ]
         if changed:
             problems.append(

@@ -73,3 +73,18 @@ def test_tuples_and_dicts_are_compared_element_by_element(capsys):
 def test_nan_is_never_close(capsys):
     assert run(lambda x: np.full_like(x, np.nan)).status == FAILED
     assert "NaN or inf" in capsys.readouterr().out
+
+
+def test_in_place_change_inside_a_dict_argument_is_reported(capsys):
+    def ref(grads):
+        return {k: v * 0.5 for k, v in grads.items()}
+
+    def in_place(grads):
+        for v in grads.values():
+            v *= 0.5
+        return grads
+
+    cases = [("a dict", ({"W": np.ones((2, 2)), "b": np.ones(2)},))]
+    assert check_function("halve", lambda g: ref(g), ref, cases).status == PASSED
+    assert check_function("halve", in_place, ref, cases).status == FAILED
+    assert "changed its input in place (argument 1)" in capsys.readouterr().out
