@@ -16,6 +16,7 @@ time-major, ``(T, B, D)``, like the rest of the course. Character batches are
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections.abc import Callable
 from pathlib import Path
@@ -305,13 +306,20 @@ def train_name_generator(
     lr: float = 5e-3,
     clip: float = 1.0,
     seed: int = 0,
-) -> list[float]:
+    val=None,
+) -> dict:
     """Teacher forcing: predict every next character of every name, cross-entropy, Adam.
 
     names: list of str; languages: list of int (the language index of each).
     Gradients are clipped to norm ``clip``. Mini-batches are shuffled with a
     generator seeded by ``seed`` and padded to their own longest name.
-    Returns the mean training loss (nats per character) of each epoch.
+    val: optional ``(names, languages)`` held out from training. The
+        validation loss is measured after every epoch and the weights of the
+        best epoch are put back at the end (early stopping).
+    Returns ``{"train": [...], "val": [...], "best_epoch": k}``: the mean
+    training and validation loss (nats per character) of each epoch (``val``
+    empty without validation data) and the epoch (1-based) whose weights the
+    model keeps.
     """
     if len(names) != len(languages):
         raise ValueError(f"languages: expected one per name ({len(names)}), got {len(languages)}")
@@ -326,9 +334,15 @@ def train_name_generator(
     device = next(model.parameters()).device
     langs = langs.to(device)
     gen = torch.Generator().manual_seed(seed)
+    if val is not None:
+        if len(val) != 2 or len(val[0]) != len(val[1]):
+            raise ValueError("val: expected (names, languages) of equal length")
+        val_inputs, val_targets = encode_names(list(val[0]), vocab)
+        val_langs = torch.tensor(val[1], dtype=torch.long)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(epochs):
+    history = {"train": [], "val": [], "best_epoch": epochs}
+    best_state, best_loss = None, float("inf")
+    for epoch in range(1, epochs + 1):
         model.train()
         order = torch.randperm(len(names), generator=gen).tolist()
         total, count = 0.0, 0
@@ -346,9 +360,16 @@ def train_name_generator(
             opt.step()
             n = int((targets != -100).sum())
             total, count = total + loss.item() * n, count + n
-        losses.append(total / count)
+        history["train"].append(total / count)
+        if val is not None:
+            history["val"].append(name_nll(model, val_inputs, val_targets, val_langs))
+            if history["val"][-1] < best_loss:
+                best_loss, history["best_epoch"] = history["val"][-1], epoch
+                best_state = copy.deepcopy(model.state_dict())
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.eval()
-    return losses
+    return history
 
 
 def softmax_temperature(logits, temperature: float) -> np.ndarray:

@@ -297,8 +297,8 @@ def trained():
     vocab = build_char_vocab(NAMES)
     torch.manual_seed(0)
     model = NameGenerator(len(vocab), 3, hidden_size=16, char_dim=8, lang_dim=4)
-    losses = train_name_generator(model, NAMES, LANGS, vocab, epochs=30, batch_size=4, lr=2e-2)
-    return model, vocab, losses
+    history = train_name_generator(model, NAMES, LANGS, vocab, epochs=30, batch_size=4, lr=2e-2)
+    return model, vocab, history["train"]
 
 
 def test_generator_training_lowers_the_loss(trained):
@@ -324,6 +324,24 @@ def test_generator_training_is_deterministic():
         model = NameGenerator(len(vocab), 3, hidden_size=8, char_dim=4, lang_dim=2)
         results.append(train_name_generator(model, NAMES, LANGS, vocab, epochs=2, batch_size=3))
     assert results[0] == results[1]
+    assert results[0]["val"] == [] and results[0]["best_epoch"] == 2
+
+
+def test_early_stopping_restores_the_best_epoch():
+    vocab = build_char_vocab(NAMES)
+    torch.manual_seed(0)
+    model = NameGenerator(len(vocab), 3, hidden_size=16, char_dim=8, lang_dim=4)
+    val = (NAMES[:3], LANGS[:3])
+    history = train_name_generator(
+        model, NAMES[3:], LANGS[3:], vocab, epochs=12, batch_size=2, lr=3e-2, val=val
+    )
+    assert len(history["val"]) == 12
+    best = history["best_epoch"]
+    assert history["val"][best - 1] == min(history["val"])
+    inputs, targets = encode_names(val[0], vocab)
+    assert name_nll(model, inputs, targets, torch.tensor(val[1])) == pytest.approx(
+        min(history["val"]), rel=1e-5
+    )
 
 
 def _valid(names, vocab, max_len):
