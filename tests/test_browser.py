@@ -399,6 +399,18 @@ def wait_new_picture(page, view, old_src: str) -> str | None:
     return None
 
 
+def settle(page, view, timeout_s: float = 10) -> None:
+    """Wait until the kernel is idle and the demo's picture has stopped changing."""
+    last, deadline = None, time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        imgs = demo_state(view)["images"]
+        src = imgs[0]["src"] if imgs else None
+        if src == last and page.evaluate(JS_KERNEL_IDLE):
+            return
+        last = src
+
+
 def exercise_demo(page, view, label: str, shot: Path) -> tuple[str | None, str]:
     """Check one rendered demo and move its controls. Returns (problem or None, note)."""
     state = demo_state(view)
@@ -418,6 +430,8 @@ def exercise_demo(page, view, label: str, shot: Path) -> tuple[str | None, str]:
         src, before = demo_state(view)["images"][0]["src"], img.screenshot()
         how = move_slider(page, sliders.nth(j)) if sliders.count() else move_other_control(view)
         new_src = wait_new_picture(page, view, src)
+        if new_src is not None:
+            settle(page, view)  # a drag sends several values: wait for the last picture
         if new_src is not None and img.screenshot() != before:
             view.screenshot(path=str(shot))
             return None, f"{label}: {how}; the picture changed"

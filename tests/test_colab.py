@@ -76,7 +76,8 @@ def course_sources() -> list[tuple[str, ast.Module]]:
     """(name, syntax tree) of every notebook cell and every helpers module."""
     out = [(p.name, tree) for p in PATHS for tree in parse_cells(p)]
     out += [
-        (f"helpers/{p.name}", ast.parse(p.read_text())) for p in (ROOT / "helpers").glob("*.py")
+        (f"helpers/{p.name}", ast.parse(p.read_text(encoding="utf-8")))
+        for p in (ROOT / "helpers").glob("*.py")
     ]
     return out
 
@@ -181,7 +182,7 @@ def test_setup_cell_keeps_colab_packages():
 
 
 def test_readme_colab_badge():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     slug = repo_url().removeprefix("https://github.com/")
     assert f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/" in readme, (
         "README needs an Open-in-Colab badge pointing at the repository in pyproject.toml"
