@@ -9,10 +9,10 @@ The model, data pipeline and training loops are imported from
 accuracy, the majority-class baseline, the mean of the per-class accuracies
 and the wall time. With ``--loop both``, both loops start from the same
 initial weights and the report says whether the batched loop reaches at least
-the per-example loop's accuracy in at most a tenth of its time: it finds the
-first batched epoch whose validation accuracy matches the per-example loop's,
-re-runs the batched loop for that many epochs alone, and compares the test
-accuracy and the wall time of the two. The exit status is 1 when it does not.
+the per-example loop's accuracy in at most a tenth of its time: it re-runs the
+batched loop alone for as many epochs as fit in a tenth of the per-example
+loop's time (less 10 % for timing noise, counted from the full batched run)
+and compares test accuracy and wall time. The exit status is 1 when it does not.
 """
 
 from __future__ import annotations
@@ -142,15 +142,19 @@ def main(argv=None) -> int:
         target, slow = pe["val"], pe["seconds"]
         curve = results["batched"]["curve"]
         print(f"\n[comparison] per-example loop: validation accuracy {target:.3f} in {slow:.1f} s")
-        epoch = next((k + 1 for k, (acc, _) in enumerate(curve) if acc >= target), None)
-        if epoch is None:
-            print("  the batched loop never reached it  ->  FAIL")
+        matched = next((k + 1 for k, (acc, _) in enumerate(curve) if acc >= target), None)
+        if matched is not None:
+            print(
+                f"  the batched loop's validation accuracy first matched it after epoch {matched} "
+                f"({curve[matched - 1][0]:.3f}, {curve[matched - 1][1]:.1f} s)"
+            )
+        # The budget: a tenth of the per-example time, less 10 % for timing noise. Re-run
+        # the batched loop for the epochs that fit (same seed, so the same first epochs),
+        # alone, and compare its test accuracy with the per-example loop's.
+        epoch = sum(1 for _, t in curve if t <= 0.9 * slow / 10)
+        if epoch == 0:
+            print("  not one batched epoch fits in a tenth of the per-example time  ->  FAIL")
             return 1
-        print(
-            f"  the batched loop first reached it after epoch {epoch} ({curve[epoch - 1][0]:.3f})"
-        )
-        # Re-run the batched loop for exactly that many epochs (same seed, so the same
-        # first epochs) to time it on its own and measure its test accuracy.
         model = fresh_model()
         start = time.perf_counter()
         train_classifier(
@@ -163,8 +167,9 @@ def main(argv=None) -> int:
         test = evaluate(model, make_loader(data["datasets"]["test"], 512))["accuracy"]
         ok = test >= pe["test"] and fast <= slow / 10
         print(
-            f"  batched, {epoch} epoch(s): test accuracy {test:.3f} (per-example {pe['test']:.3f}) "
-            f"in {fast:.1f} s = 1/{slow / fast:.0f} of the per-example time"
+            f"  batched, {epoch} epoch(s) (what fits in a tenth of the time): test accuracy "
+            f"{test:.3f} vs per-example {pe['test']:.3f}, in {fast:.1f} s = 1/{slow / fast:.0f} "
+            f"of the per-example time"
         )
         print(
             f"  at least the same accuracy in at most a tenth of the time: {'PASS' if ok else 'FAIL'}"
