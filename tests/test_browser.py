@@ -40,7 +40,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbtools import ROOT, notebook_paths
+from nbtools import ROOT, SETUP_MARK, notebook_paths
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -78,8 +78,10 @@ LAB_SETTINGS = {
 def uses_widgets(path: Path) -> bool:
     """A notebook has interactive demos if a code cell calls ``live_figure`` or uses ipywidgets."""
     nb = nbformat.read(path, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return bool(re.search(r"\blive_figure\(|\bipywidgets\b|\bwidgets\.\w+\(", code))
+    code = "\n".join(
+        c.source for c in nb.cells if c.cell_type == "code" and not c.source.startswith(SETUP_MARK)
+    )
+    return bool(re.search(r"\blive_figure\(|^\s*(import|from) ipywidgets\b", code, re.M))
 
 
 def demo_cell_count(path: Path) -> int:
@@ -377,6 +379,15 @@ def move_other_control(view) -> str:
     if boxes.count():
         boxes.first.click()
         return "clicked a checkbox"
+    texts = view.locator(".widget-text input")
+    if texts.count():
+        field = texts.first
+        old, new = field.input_value(), "Rossi" if field.input_value() != "Rossi" else "Novak"
+        field.click()
+        field.press("Control+A")
+        field.press_sequentially(new, delay=40)
+        field.press("Enter")
+        return f"typed {new!r} over {old!r}"
     return "found no control to move"
 
 
