@@ -5,13 +5,20 @@ For every notebook with interactive demos this starts JupyterLab on localhost
 nothing in the repository is touched), opens the notebook in headless Chromium
 driven by Playwright, runs all cells, and checks:
 
+* opened before running, the saved notebook shows no widget error;
 * no cell ends in an error;
 * every widget rendered: no "Error displaying widget", "Loading widget...",
-  "Failed to create view", and each demo shows its controls and its image;
+  "Failed to create view", and each demo (a ``live_figure``) shows its
+  controls and its picture;
 * the mouse drags one slider of every demo (the keyboard takes over where a
   drag does not move it) and the picture beside it changes, compared pixel by
-  pixel before and after; a demo without a slider gets another control moved;
-* the kernel logged no exception from a widget callback.
+  pixel before and after; a demo without a slider gets its dropdown, toggle
+  buttons, checkbox or text field changed instead;
+* the kernel reported no exception or warning from a widget callback (such an
+  error shows nowhere in the notebook itself).
+
+A canary notebook (one working demo, one whose callback raises, one widget
+whose model is missing) proves the check reports exactly the broken two.
 
 It saves a screenshot of each notebook (and one per demo) under
 ``artifacts/screenshots/`` and stops every process it started, also on failure.
@@ -474,6 +481,15 @@ def check_notebook(lab: Lab, browser, source: Path, shots: Path) -> tuple[list[s
             f"/tree/notebooks/{source.name}?token={lab.token}"
         )
         page.wait_for_function(JS_NOTEBOOK_READY, timeout=90_000, polling=250)
+
+        # Opened but not yet run, the saved notebook shows its saved pictures.
+        page.wait_for_timeout(500)
+        stale = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                 .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
+        )
+        if stale:
+            problems.append(f"before running, the saved notebook shows {stale[0][:100]!r}")
 
         started = time.monotonic()
         try:
