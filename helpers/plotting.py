@@ -3,8 +3,10 @@
 ``live_figure`` is the one mechanism every interactive demo uses: controls
 (ipywidgets) above a matplotlib figure that is re-rendered to a PNG on each
 change. Rendering once per change (no ``bbox_inches='tight'`` second pass, no
-new figure) keeps an update in the tens of milliseconds; the PNG image also
-makes the saved notebook readable where widgets are not (GitHub, nbviewer).
+new figure), with the layout frozen after the first draw and the ticks and
+labels drawn only when they change (``render_png``), keeps an update in the
+tens of milliseconds; the PNG image also makes the saved notebook readable
+where widgets are not (GitHub, nbviewer).
 """
 
 from __future__ import annotations

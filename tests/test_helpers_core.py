@@ -15,6 +15,7 @@ from helpers import (
     check_range,
     gradient_check,
     numerical_gradient,
+    plotting,
     rel_error,
     seed_all,
 )
@@ -164,6 +165,49 @@ def test_sweep_reports_callback_errors_and_warnings(capsys):
     errors = {(r["control"], r["value"]): r["error"] for r in records if r["error"]}
     assert "RuntimeWarning" in errors[("w", "-1.0")]
     assert "boom" in errors[("n", "9")]
+
+
+def _busy_demo():
+    """A demo whose update changes data, a title, a text, tick labels and limits."""
+    fig, (ax, bx) = new_figure(1, 2)
+    (line,) = ax.plot(np.arange(5), np.zeros(5))
+    note = ax.text(0.5, 0.5, "", transform=ax.transAxes)
+    bars = bx.bar(range(3), np.ones(3))
+    ax.legend(["line"])
+
+    def update(w, n):
+        line.set_ydata(w * np.arange(5))
+        ax.set_ylim(min(0, 4 * w) - 1, max(0, 4 * w) + 1)  # limits follow w
+        ax.set_title(f"w = {w:.1f}")
+        note.set_text("negative" if w < 0 else "")
+        for bar in bars:
+            bar.set_height(n)
+        bx.set_xticks(range(3), [f"{n}{c}" for c in "abc"])  # tick labels follow n
+
+    controls = {
+        "w": widgets.FloatSlider(value=1.0, min=-1.0, max=3.0),
+        "n": widgets.IntSlider(value=2, min=1, max=9),
+    }
+    live_figure(fig, update, controls, title="busy demo")
+    return _DEMOS[-1]
+
+
+def test_cached_background_redraws_what_changed(capsys):
+    demo = _busy_demo()
+    records = sweep_controls([demo])  # compares each picture with one drawn from scratch
+    assert len(records) == 6 and all(r["error"] is None for r in records), records
+    demo["controls"]["w"].value = -1.0
+    before = demo["image"].value
+    demo["controls"]["w"].value = 2.5
+    assert demo["image"].value != before  # the picture follows the control
+
+
+def test_sweep_catches_a_stale_background(monkeypatch, capsys):
+    demo = _busy_demo()
+    monkeypatch.setattr(plotting, "_background_key", lambda fig: "never changes")
+    records = sweep_controls([demo])
+    stale = [r for r in records if r["error"] and "stale picture" in r["error"]]
+    assert stale, "a background that is never redrawn must be reported"
 
 
 def test_live_figure_rejects_bad_controls():
