@@ -13,8 +13,8 @@ from matplotlib.patches import FancyBboxPatch
 from .plotting import COLORS
 from .validate import check_range
 
-_FACE = {"x": "#e8f1fa", "h": "#fdf0e2", "y": "#e6f4e6"}
-_EDGE = {"x": COLORS["blue"], "h": COLORS["orange"], "y": COLORS["green"]}
+_FACE = {"x": "#e8f1fa", "h": "#fdf0e2", "y": "#e6f4e6", "d": "#f1eaf7"}
+_EDGE = {"x": COLORS["blue"], "h": COLORS["orange"], "y": COLORS["green"], "d": COLORS["purple"]}
 HIGHLIGHT = "#ffd24d"
 
 
@@ -36,7 +36,7 @@ def _steps(which, T: int, name: str) -> set[int]:
     return steps
 
 
-def _box(ax, x, y, text, kind, w=0.62, h=0.5, fontsize=11):
+def _box(ax, x, y, text, kind, w=0.62, h=0.5, fontsize=11, linestyle="-"):
     patch = FancyBboxPatch(
         (x - w / 2, y - h / 2),
         w,
@@ -45,6 +45,7 @@ def _box(ax, x, y, text, kind, w=0.62, h=0.5, fontsize=11):
         facecolor=_FACE[kind],
         edgecolor=_EDGE[kind],
         linewidth=1.4,
+        linestyle=linestyle,
         zorder=2,
     )
     ax.add_patch(patch)
@@ -83,6 +84,9 @@ def draw_unrolled_rnn(
     weights: bool = True,
     show_h0: bool = True,
     t0: int = 1,
+    decoder_from: int | None = None,
+    feedback: bool = False,
+    input_labels: dict | None = None,
 ):
     """Draw an RNN unrolled over ``T`` steps onto ``ax`` (and turn its axis off).
 
@@ -95,6 +99,13 @@ def draw_unrolled_rnn(
     weights: write the shared weights ``W_xh``, ``W_hh``, ``W_hy`` on the arrows
         (on every arrow when ``T <= 4``, else on the first arrow of each kind).
     t0: number of the first step (subscripts run ``t0 .. t0+T-1``).
+    decoder_from: a step number 1..T from which on the cells are drawn in a
+        second colour (purple): a decoder with weights of its own.
+    feedback: draw a dashed arrow from each output ``y_t`` to the input of
+        step ``t+1`` (generation: the prediction is the next input); a step
+        that gets its input only this way has a dashed input box.
+    input_labels: ``{step: text}`` replacing the input boxes' ``x_t`` labels
+        (e.g. ``{5: "START"}``).
     Returns ``{"cells": [patch per step], "inputs": {t: patch}, "outputs": {t: patch}}``
     so a live demo can recolour boxes in place with ``set_facecolor``.
     """
@@ -103,6 +114,13 @@ def draw_unrolled_rnn(
     outs = _steps(outputs, T, "outputs")
     if highlight is not None:
         check_range(highlight, "highlight", 1, T, integer=True)
+    if decoder_from is not None:
+        check_range(decoder_from, "decoder_from", 1, T, integer=True)
+    labels = {}
+    for k, text in (input_labels or {}).items():
+        check_range(k, "input_labels step", 1, T, integer=True)
+        labels[int(k)] = str(text)
+    fed = {k + 1 for k in outs if k < T} if feedback else set()
     dx = 1.25
     every = T <= 4
     cells, in_patches, out_patches = [], {}, {}
@@ -127,8 +145,9 @@ def draw_unrolled_rnn(
                     zorder=0,
                 )
             )
+        kind = "d" if decoder_from is not None and k >= decoder_from else "h"
         if cell_label:
-            cells.append(_box(ax, cx, 1, "", "h"))
+            cells.append(_box(ax, cx, 1, "", kind))
             ax.text(cx, 1.07, f"${state}_{{{t}}}$", ha="center", va="center", fontsize=11, zorder=3)
             ax.text(
                 cx,
@@ -141,14 +160,25 @@ def draw_unrolled_rnn(
                 zorder=3,
             )
         else:
-            cells.append(_box(ax, cx, 1, f"${state}_{{{t}}}$", "h"))
+            cells.append(_box(ax, cx, 1, f"${state}_{{{t}}}$", kind))
         start = (cx - dx + 0.31, 1) if k > 1 else (0.25, 1)
         if k > 1 or show_h0:
             lab = weights and (every or "hh" not in labelled)
             labelled.add("hh")
             _arrow(ax, start, (cx - 0.31, 1), r"$W_{hh}$" if lab else None, label_side="above")
-        if k in ins:
-            in_patches[k] = _box(ax, cx, 0, f"$x_{{{t}}}$", "x", h=0.42)
+        if k in ins or k in fed:
+            text = labels.get(k, f"$x_{{{t}}}$")
+            in_patches[k] = _box(
+                ax,
+                cx,
+                0,
+                text,
+                "x",
+                w=max(0.62, 0.11 * len(text)) if k in labels else 0.62,
+                h=0.42,
+                fontsize=11 if text.startswith("$") else 8,
+                linestyle="-" if k in ins else "--",
+            )
             lab = weights and (every or "xh" not in labelled)
             labelled.add("xh")
             _arrow(ax, (cx, 0.21), (cx, 0.75), r"$W_{xh}$" if lab else None)
@@ -157,6 +187,22 @@ def draw_unrolled_rnn(
             lab = weights and (every or "hy" not in labelled)
             labelled.add("hy")
             _arrow(ax, (cx, 1.25), (cx, 1.79), r"$W_{hy}$" if lab else None)
+        if k in fed:  # y_{t-1} is this step's input
+            ax.annotate(
+                "",
+                xy=(cx - 0.2, 0.21),
+                xytext=(cx - dx + 0.2, 1.79),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": COLORS["green"],
+                    "lw": 1.1,
+                    "ls": "--",
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    "connectionstyle": "arc3,rad=0.25",
+                },
+                zorder=1,
+            )
     ax.set_xlim(left, T * dx + 0.55)
     ax.set_ylim(-0.45, 2.45)
     ax.set_aspect("equal")
