@@ -87,6 +87,7 @@ def draw_unrolled_rnn(
     decoder_from: int | None = None,
     feedback: bool = False,
     input_labels: dict | None = None,
+    weight_fontsize: float = 8,
 ):
     """Draw an RNN unrolled over ``T`` steps onto ``ax`` (and turn its axis off).
 
@@ -106,6 +107,7 @@ def draw_unrolled_rnn(
         that gets its input only this way has a dashed input box.
     input_labels: ``{step: text}`` replacing the input boxes' ``x_t`` labels
         (e.g. ``{5: "START"}``).
+    weight_fontsize: font size (points) of the weight labels on the arrows.
     Returns ``{"cells": [patch per step], "inputs": {t: patch}, "outputs": {t: patch}}``
     so a live demo can recolour boxes in place with ``set_facecolor``.
     """
@@ -116,6 +118,7 @@ def draw_unrolled_rnn(
         check_range(highlight, "highlight", 1, T, integer=True)
     if decoder_from is not None:
         check_range(decoder_from, "decoder_from", 1, T, integer=True)
+    check_range(weight_fontsize, "weight_fontsize", low=1)
     labels = {}
     for k, text in (input_labels or {}).items():
         check_range(k, "input_labels step", 1, T, integer=True)
@@ -165,7 +168,9 @@ def draw_unrolled_rnn(
         if k > 1 or show_h0:
             lab = weights and (every or "hh" not in labelled)
             labelled.add("hh")
-            _arrow(ax, start, (cx - 0.31, 1), r"$W_{hh}$" if lab else None, label_side="above")
+            _arrow(
+                ax, start, (cx - 0.31, 1), r"$W_{hh}$" if lab else None, "above", weight_fontsize
+            )
         if k in ins or k in fed:
             text = labels.get(k, f"$x_{{{t}}}$")
             in_patches[k] = _box(
@@ -181,12 +186,16 @@ def draw_unrolled_rnn(
             )
             lab = weights and (every or "xh" not in labelled)
             labelled.add("xh")
-            _arrow(ax, (cx, 0.21), (cx, 0.75), r"$W_{xh}$" if lab else None)
+            _arrow(
+                ax, (cx, 0.21), (cx, 0.75), r"$W_{xh}$" if lab else None, fontsize=weight_fontsize
+            )
         if k in outs:
             out_patches[k] = _box(ax, cx, 2, f"$y_{{{t}}}$", "y", h=0.42)
             lab = weights and (every or "hy" not in labelled)
             labelled.add("hy")
-            _arrow(ax, (cx, 1.25), (cx, 1.79), r"$W_{hy}$" if lab else None)
+            _arrow(
+                ax, (cx, 1.25), (cx, 1.79), r"$W_{hy}$" if lab else None, fontsize=weight_fontsize
+            )
         if k in fed:  # y_{t-1} is this step's input
             ax.annotate(
                 "",
