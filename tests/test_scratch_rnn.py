@@ -231,10 +231,33 @@ def test_draw_unrolled_rnn(T):
     ax.figure.canvas.draw() if hasattr(ax.figure.canvas, "draw") else None
 
 
+def test_draw_unrolled_rnn_decoder_feedback_and_labels():
+    from matplotlib.colors import to_hex
+    from matplotlib.figure import Figure
+
+    from helpers.diagrams import draw_unrolled_rnn
+
+    ax = Figure().subplots()
+    parts = draw_unrolled_rnn(
+        ax, 6, inputs=[1, 2, 3], decoder_from=4, feedback=True, input_labels={4: "START"}
+    )
+    colours = [to_hex(cell.get_facecolor()) for cell in parts["cells"]]
+    assert len(set(colours[:3])) == 1 and len(set(colours[3:])) == 1
+    assert colours[0] != colours[3]  # the decoder's cells have a colour of their own
+    assert set(parts["inputs"]) == {1, 2, 3, 4, 5, 6}  # steps 4-6 get fed-back inputs
+    texts = [t.get_text() for t in ax.texts]
+    assert "START" in texts and "$x_{4}$" not in texts
+    dashed = [p for p in ax.patches if p.get_linestyle() not in ("-", "solid")]
+    assert dashed, "feedback arrows and fed-back input boxes are dashed"
+    ax.figure.canvas.draw()
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
         {"T": 0},
+        {"T": 3, "decoder_from": 4},
+        {"T": 3, "input_labels": {0: "START"}},
         {"T": 2.5},
         {"T": 3, "highlight": 4},
         {"T": 3, "inputs": [0]},
