@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +36,20 @@ def repo_url() -> str:
     if not match:
         raise RuntimeError("pyproject.toml: [project.urls] needs a Repository address")
     return match.group(1).rstrip("/")
+
+
+def copy_course_files(dest: Path) -> Path:
+    """A copy of the course's files (as a fresh clone would have them, plus uncommitted work)."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    for rel in filter(None, files):
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
 
 
 def notebook_paths() -> list[Path]:

@@ -19,13 +19,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from nbtools import ROOT, notebook_paths, repo_url
+from nbtools import ROOT, copy_course_files, notebook_paths, repo_url
 
 BINDER = ROOT / "binder"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -94,20 +93,6 @@ def test_readme_binder_badge():
     assert not names or names[0] == FIRST_NOTEBOOK, f"the first notebook is now {names[0]}"
 
 
-def course_files(dest: Path) -> Path:
-    """A copy of the course's files (as a fresh clone would have them, plus uncommitted work)."""
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split("\0")  # fmt: skip
-    for rel in filter(None, files):
-        src = ROOT / rel
-        if src.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
-    return dest
-
-
 CHECK = """
 import json, subprocess, sys
 import torch, numpy, matplotlib, ipywidgets, tqdm, jupyterlab, helpers
@@ -126,7 +111,7 @@ print("RESULT " + json.dumps({
     bool(os.environ.get("COURSE_SKIP_INSTALL_TEST")), reason="COURSE_SKIP_INSTALL_TEST set"
 )
 def test_binder_requirements_install_in_fresh_venv(tmp_path):
-    tree = course_files(tmp_path / "course")
+    tree = copy_course_files(tmp_path / "course")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     python = str(venv / "bin" / "python")

@@ -26,7 +26,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbtools import BADGE_MARK, ROOT, SETUP_MARK, colab_badge, colab_cell, notebook_paths, repo_url
+from nbtools import (
+    BADGE_MARK,
+    ROOT,
+    SETUP_MARK,
+    colab_badge,
+    colab_cell,
+    copy_course_files,
+    notebook_paths,
+    repo_url,
+)
 
 PATHS = notebook_paths()
 IDS = [p.name for p in PATHS]
@@ -159,9 +168,9 @@ def test_setup_cell_is_the_first_code_cell(path):
 
 def test_setup_cell_is_ruff_formatted(tmp_path):
     """Stamping and ``ruff format`` must agree, or each undoes the other."""
-    ruff = shutil.which("ruff")
+    ruff = shutil.which("ruff") or shutil.which("ruff", path=str(Path(sys.executable).parent))
     if ruff is None:
-        pytest.skip("ruff is not installed")
+        pytest.skip("ruff is not installed (pip install -r requirements-dev.txt)")
     cell = tmp_path / "cell.py"
     cell.write_text(colab_cell() + "\n")
     run = subprocess.run(
@@ -249,17 +258,7 @@ def test_setup_cell_does_nothing_outside_colab(tmp_path):
 def make_remote(tmp: Path) -> Path:
     """A git repository with the course's files (committed or not, ignored ones left
     out): what the real address would serve."""
-    remote = tmp / "remote"
-    remote.mkdir()
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split("\0")  # fmt: skip
-    for rel in filter(None, files):
-        src = ROOT / rel
-        if src.is_file():
-            (remote / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, remote / rel)
+    remote = copy_course_files(tmp / "remote")
     git = [
         "git",
         "-c",
