@@ -271,6 +271,55 @@ def count_parameters(model: nn.Module) -> int:
 # ---------------------------------------------------------------- training
 
 
+class ProgressBar:
+    """A tqdm bar while a loop runs, replaced by one plain line when it ends.
+
+    ``update(n)`` and ``set_postfix(**values)`` work as in tqdm;
+    ``close(summary)`` removes the bar and shows ``summary`` instead. In Jupyter
+    the bar is a widget shown through a display handle, and ``close`` replaces
+    that output with the summary as plain text: a saved notebook then reads
+    right in every viewer (one without widgets, such as GitHub, would show the
+    bar's first state, 0 %). In a terminal the text bar is cleared and the
+    summary printed. With ``enabled=False`` nothing is shown or printed.
+    Used by ``train_classifier``, ``train_per_example`` and
+    ``helpers.adding.train_adding``.
+    """
+
+    def __init__(self, total: int, desc: str = "", unit: str = "it", enabled: bool = True):
+        self.bar, self.handle = None, None
+        if not enabled:
+            return
+        from tqdm.auto import tqdm
+        from tqdm.notebook import tqdm_notebook
+
+        options = dict(total=total, desc=desc, unit=unit, leave=False, mininterval=0.5)
+        if issubclass(tqdm, tqdm_notebook):  # Jupyter: show the widget through a handle
+            from IPython.display import display
+
+            self.bar = tqdm(display=False, **options)
+            self.handle = display(self.bar.container, display_id=True)
+        else:
+            self.bar = tqdm(**options)
+
+    def update(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def set_postfix(self, **values) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(values)
+
+    def close(self, summary: str) -> None:
+        if self.bar is None:
+            return
+        self.bar.close()
+        if self.handle is not None:  # replace the widget by plain text
+            self.handle.update({"text/plain": summary}, raw=True)
+        else:
+            print(summary, flush=True)
+        self.bar = None
+
+
 def training_step(model, optimizer, x, lengths, y, clip: float = 1.0) -> float:
     """One update: cross-entropy of ``model(x, lengths)`` against ``y`` (B,),
     backward, clip the gradient norm to ``clip`` (0: no clipping), optimizer step.
@@ -295,7 +344,7 @@ def train_classifier(
     progress: bool = True,
     device=None,
 ) -> dict:
-    """Train with Adam and gradient-norm clipping; a tqdm bar counts batches.
+    """Train with Adam and gradient-norm clipping.
 
     Each epoch: one pass over ``train_loader`` (cross-entropy loss), then the
     accuracy on ``val_loader``; at the end the weights of the epoch with the
@@ -303,9 +352,8 @@ def train_classifier(
     Returns ``{"train_loss": [per epoch], "val_accuracy": [per epoch],
     "elapsed": [seconds since the start, at the end of each epoch],
     "best_epoch", "seconds"}``. ``device`` defaults to ``get_device()``.
+    ``progress``: a bar counts the batches, then one summary line is printed.
     """
-    from tqdm.auto import tqdm
-
     check_range(epochs, "epochs", low=1, integer=True)
     check_range(lr, "lr", low=0)
     check_range(clip, "clip", low=0)
@@ -316,9 +364,8 @@ def train_classifier(
     history = {"train_loss": [], "val_accuracy": [], "elapsed": [], "best_epoch": None}
     best_acc, best_state = -1.0, None
     start = time.perf_counter()
-    bar = tqdm(
-        total=epochs * len(train_loader), disable=not progress, unit="batch", mininterval=0.5
-    )
+    name = f"nn.{getattr(model, 'config', {}).get('cell', 'model').upper()}"
+    bar = ProgressBar(epochs * len(train_loader), name, unit="batch", enabled=progress)
     for epoch in range(epochs):
         model.train()
         total, count = 0.0, 0
@@ -336,10 +383,16 @@ def train_classifier(
                 best_acc, history["best_epoch"] = acc, epoch
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         history["elapsed"].append(time.perf_counter() - start)
-    bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
     history["seconds"] = time.perf_counter() - start
+    summary = (
+        f"{name}: {epochs} epoch{'s' if epochs > 1 else ''} ({epochs * len(train_loader)} batches) in "
+        f"{history['seconds']:.1f} s, final training loss {history['train_loss'][-1]:.3f}"
+    )
+    if history["best_epoch"] is not None:
+        summary += f", best validation accuracy {best_acc:.3f} (epoch {history['best_epoch'] + 1})"
+    bar.close(summary)
     return history
 
 
@@ -358,9 +411,8 @@ def train_per_example(
     Same model, loss, optimizer (Adam) and clipping as ``train_classifier``, but
     no batching and no padding: every name is its own batch of one. Returns
     ``{"train_loss": [per epoch], "seconds"}``. For comparison only; it is slow.
+    ``progress``: a bar counts the names, then one summary line is printed.
     """
-    from tqdm.auto import tqdm
-
     check_range(epochs, "epochs", low=1, integer=True)
     device = get_device() if device is None else torch.device(device)
     model.to(device)
@@ -368,7 +420,8 @@ def train_per_example(
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"train_loss": []}
     start = time.perf_counter()
-    bar = tqdm(total=epochs * len(dataset), disable=not progress, unit="name", mininterval=0.5)
+    name = f"nn.{getattr(model, 'config', {}).get('cell', 'model').upper()}, one name per step"
+    bar = ProgressBar(epochs * len(dataset), name, unit="name", enabled=progress)
     for _ in range(epochs):
         model.train()
         total = 0.0
@@ -380,8 +433,11 @@ def train_per_example(
             total += training_step(model, optimizer, x, lengths, y, clip)
             bar.update(1)
         history["train_loss"].append(total / len(dataset))
-    bar.close()
     history["seconds"] = time.perf_counter() - start
+    bar.close(
+        f"{name}: {epochs} epoch{'s' if epochs > 1 else ''} ({epochs * len(dataset)} steps) in "
+        f"{history['seconds']:.1f} s, final training loss {history['train_loss'][-1]:.3f}"
+    )
     return history
 
 

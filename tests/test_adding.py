@@ -79,6 +79,17 @@ def test_short_training_run_reduces_the_loss():
     assert again["eval"] == run["eval"]  # seeded
 
 
+def test_progress_ends_with_one_summary_line(capsys):
+    torch.set_num_threads(1)
+    run = train_adding("lstm", T=6, hidden_size=4, steps=3, eval_every=2, n_eval=20)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"LSTM: 3 steps in {run['seconds']:.1f} s, final held-out MSE {run['final']:.4f}"
+    ]
+    train_adding("lstm", T=6, hidden_size=4, steps=3, n_eval=20, progress=False)
+    assert capsys.readouterr() == ("", "")  # progress=False: silent
+
+
 def test_smooth():
     np.testing.assert_allclose(smooth([1, 3, 5, 7], window=2), [1, 2, 4, 6])
     assert smooth(np.ones(10), window=25).shape == (10,)

@@ -26,6 +26,7 @@ from helpers.classifier import (
     save_model,
     split_dataset,
     train_classifier,
+    train_per_example,
 )
 from helpers.repro import seed_all
 
@@ -183,6 +184,60 @@ def trained(data):
         device="cpu",
     )
     return model, history
+
+
+def test_progress_summary_lines(data, capsys):
+    seed_all(0)
+    model = NameClassifier(len(data["vocab"]), len(data["classes"]), hidden_size=4, cell="gru")
+    few = torch.utils.data.Subset(data["datasets"]["train"], range(40))
+    history = train_classifier(model, make_loader(few, 16), make_loader(few, 64), epochs=2)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"nn.GRU: 2 epochs (6 batches) in {history['seconds']:.1f} s, final training loss "
+        f"{history['train_loss'][-1]:.3f}, best validation accuracy "
+        f"{max(history['val_accuracy']):.3f} (epoch {history['best_epoch'] + 1})"
+    ]
+    history = train_per_example(model, few, epochs=1, device="cpu")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"nn.GRU, one name per step: 1 epoch (40 steps) in {history['seconds']:.1f} s, "
+        f"final training loss {history['train_loss'][-1]:.3f}"
+    ]
+    train_classifier(model, make_loader(few, 16), epochs=1, progress=False, device="cpu")
+    assert capsys.readouterr() == ("", "")  # progress=False: silent
+
+
+def test_progress_bar_in_jupyter_is_replaced_by_text(monkeypatch):
+    """In a notebook the widget's output is swapped for the summary, so a saved
+    notebook shows plain text (not the widget's first state, 0 %) without widgets."""
+    import IPython.display
+    import tqdm.auto
+    from tqdm.notebook import tqdm_notebook
+
+    from helpers.classifier import ProgressBar
+
+    calls = []
+
+    class Handle:
+        def update(self, obj, **kwargs):
+            calls.append(("update", obj, kwargs))
+
+    def display(obj, display_id=None):
+        calls.append(("display", type(obj).__name__, display_id))
+        return Handle()
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", tqdm_notebook)
+    monkeypatch.setattr(IPython.display, "display", display)
+    bar = ProgressBar(3, "demo", enabled=True)
+    bar.update(3)
+    bar.close("demo: done")
+    assert calls == [
+        ("display", "TqdmHBox", True),
+        ("update", {"text/plain": "demo: done"}, {"raw": True}),
+    ]
+    assert bar.bar is None
+    bar.close("again")  # closing twice does nothing
+    assert len(calls) == 2
 
 
 def test_short_training_beats_majority_baseline(data, trained):
