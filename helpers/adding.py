@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .classifier import ProgressBar
+from .progress import ProgressBar
 from .validate import check_range
 
 BASELINE_MSE = 1 / 6
@@ -124,7 +124,7 @@ def train_adding(
     Returns ``{"cell", "steps": [...], "train": [...] (one loss per step),
     "eval_steps": [...], "eval": [...], "final": last eval MSE, "seconds",
     "model"}``. ``progress``: a bar counts the steps, then one summary line
-    is printed (``helpers.classifier.ProgressBar``).
+    is printed (``helpers.progress.ProgressBar``).
     """
     check_range(steps, "steps", low=1, integer=True)
     check_range(batch_size, "batch_size", low=1, integer=True)

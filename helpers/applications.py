@@ -8,7 +8,7 @@ Generating text one character at a time: a GRU that writes surnames in a
 chosen language (one-to-many), trained with teacher forcing and sampled with
 a temperature.
 
-Shapes: a series is ``(N,)``; windows are ``(M, W)`` (one window of ``W``
+Shapes: a series is ``(N,)``; windows are ``(M, L)`` (one window of ``L``
 consecutive values per row); inside the recurrent layers everything is
 time-major, ``(T, B, D)``, like the rest of the course. Character batches are
 ``(T, B)`` int64.
@@ -56,9 +56,9 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (input window, next value) pairs.
 
     series: (N,) values in time order.
-    window: W, how many past values the forecaster sees (1 <= W < N).
-    Returns ``X`` (N - W, W) with ``X[i] = series[i : i + W]`` and ``y`` (N - W,)
-    with ``y[i] = series[i + W]``, the value right after window ``i``.
+    window: L, how many past values the forecaster sees (1 <= L < N).
+    Returns ``X`` (N - L, L) with ``X[i] = series[i : i + L]`` and ``y`` (N - L,)
+    with ``y[i] = series[i + L]``, the value right after window ``i``.
     """
     series = check_array(series, "series", shape=("N",))
     check_range(window, "window", low=1, high=len(series) - 1, integer=True)
@@ -104,9 +104,9 @@ def rmse(pred, target) -> float:
 
 
 class GRUForecaster(nn.Module):
-    """One step ahead: a window of W past values -> the next value.
+    """One step ahead: a window of L past values -> the next value.
 
-    forward(windows (B, W) float32, in the series' units) -> (B,) predictions.
+    forward(windows (B, L) float32, in the series' units) -> (B,) predictions.
     The GRU reads the window *relative to its last value*, divided by
     ``scale``, and predicts the change to the next value. Working with changes
     makes the model blind to the level of the series, so a trend that climbs
@@ -123,7 +123,7 @@ class GRUForecaster(nn.Module):
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
         last = windows[:, -1:]  # (B, 1)
-        x = ((windows - last) / self.scale).T.unsqueeze(-1)  # (W, B, 1), time-major
+        x = ((windows - last) / self.scale).T.unsqueeze(-1)  # (L, B, 1), time-major
         _, h_T = self.gru(x)  # h_T: (1, B, H), the state after the last value
         change = self.head(h_T[-1])[:, 0]  # (B,)
         return last[:, 0] + self.scale * change
@@ -138,13 +138,13 @@ def train_forecaster(
     lr: float = 1e-2,
     seed: int = 0,
 ) -> list[float]:
-    """Fit ``model`` to windows ``X`` (M, W) and next values ``y`` (M,) with Adam.
+    """Fit ``model`` to windows ``X`` (M, L) and next values ``y`` (M,) with Adam.
 
     The loss is the mean squared error of the predicted change, in units of
     ``model.scale``. Mini-batches are shuffled with a generator seeded by
     ``seed``. Returns the mean training loss of each epoch.
     """
-    X = check_array(X, "X", shape=("M", "W"))
+    X = check_array(X, "X", shape=("M", "L"))
     y = check_array(y, "y", shape=(X.shape[0],))
     check_range(epochs, "epochs", low=1, integer=True)
     check_range(batch_size, "batch_size", low=1, integer=True)
@@ -172,8 +172,8 @@ def train_forecaster(
 
 
 def gru_predict(model: GRUForecaster, X) -> np.ndarray:
-    """The model's one-step-ahead predictions for windows ``X`` (M, W) -> (M,) float64."""
-    X = check_array(X, "X", shape=("M", "W"))
+    """The model's one-step-ahead predictions for windows ``X`` (M, L) -> (M,) float64."""
+    X = check_array(X, "X", shape=("M", "L"))
     device = next(model.parameters()).device
     with torch.no_grad():
         return model(torch.tensor(X, dtype=torch.float32, device=device)).double().cpu().numpy()
@@ -182,9 +182,9 @@ def gru_predict(model: GRUForecaster, X) -> np.ndarray:
 def forecast_recursive(predict_next: Callable, history, steps: int) -> np.ndarray:
     """Forecast ``steps`` values ahead by feeding each prediction back in.
 
-    predict_next: maps windows (B, W) to next values (B,) (e.g.
+    predict_next: maps windows (B, L) to next values (B,) (e.g.
         ``lambda X: gru_predict(model, X)``).
-    history: (B, W) the last W known values of B series (or (W,) for one).
+    history: (B, L) the last L known values of B series (or (L,) for one).
     Step k predicts from the window that ends with the k most recent
     *predictions*: no true value after the history is ever used.
     Returns (B, steps), or (steps,) for a 1-D history.
@@ -192,7 +192,7 @@ def forecast_recursive(predict_next: Callable, history, steps: int) -> np.ndarra
     history = check_array(history, "history")
     check_range(steps, "steps", low=1, integer=True)
     single = history.ndim == 1
-    window = history[None, :] if single else check_array(history, "history", shape=("B", "W"))
+    window = history[None, :] if single else check_array(history, "history", shape=("B", "L"))
     window = window.astype(np.float64, copy=True)
     out = np.empty((window.shape[0], steps))
     for k in range(steps):
@@ -278,8 +278,8 @@ class NameGenerator(nn.Module):
 
     def forward(self, inputs: torch.Tensor, languages: torch.Tensor, h0=None):
         T, B = inputs.shape
-        lang = self.lang_embed(languages).unsqueeze(0).expand(T, B, -1)  # (T, B, L)
-        x = torch.cat([self.char_embed(inputs), lang], dim=-1)  # (T, B, C + L)
+        lang = self.lang_embed(languages).unsqueeze(0).expand(T, B, -1)  # (T, B, lang_dim)
+        x = torch.cat([self.char_embed(inputs), lang], dim=-1)  # (T, B, char_dim + lang_dim)
         out, h_T = self.gru(x, h0)
         return self.head(out), h_T
 
@@ -373,13 +373,13 @@ def train_name_generator(
 
 
 def softmax_temperature(logits, temperature: float) -> np.ndarray:
-    """Probabilities ``softmax(logits / T)`` along the last axis.
+    """Probabilities ``softmax(logits / τ)`` along the last axis.
 
-    logits: (..., V). temperature: T >= 0. T = 1 is the model's own
-    distribution, T < 1 sharpens it, T > 1 flattens it towards uniform.
-    T = 0 is the limit T -> 0: all mass on the largest logit (greedy; the
-    first one on a tie). Subtracting the maximum *before* dividing by T keeps
-    every exponent <= 0, so a tiny T cannot overflow: the others just become 0.
+    logits: (..., V). temperature: τ >= 0. τ = 1 is the model's own
+    distribution, τ < 1 sharpens it, τ > 1 flattens it towards uniform.
+    τ = 0 is the limit τ -> 0: all mass on the largest logit (greedy; the
+    first one on a tie). Subtracting the maximum *before* dividing by τ keeps
+    every exponent <= 0, so a tiny τ cannot overflow: the others just become 0.
     """
     logits = check_array(logits, "logits")
     if logits.ndim == 0:
@@ -505,12 +505,12 @@ def check_seasonal_naive(learner_fn, quiet: bool = False):
 def _temperature_cases():
     logits = np.array([[2.0, 1.0, 0.5, -1.0], [0.0, 3.0, 3.0, -2.0]])
     return [
-        ("T = 1 (the model's own distribution)", (logits, 1.0)),
-        ("T = 0.5 (sharper)", (logits, 0.5)),
-        ("T = 4 (flatter)", (logits, 4.0)),
-        ("T = 0 (greedy: all mass on the largest logit, the first one on a tie)", (logits, 0.0)),
+        ("τ = 1 (the model's own distribution)", (logits, 1.0)),
+        ("τ = 0.5 (sharper)", (logits, 0.5)),
+        ("τ = 4 (flatter)", (logits, 4.0)),
+        ("τ = 0 (greedy: all mass on the largest logit, the first one on a tie)", (logits, 0.0)),
         (
-            "T = 1e-4 with large logits (must not overflow)",
+            "τ = 1e-4 with large logits (must not overflow)",
             (np.array([[800.0, 799.0, -50.0]]), 1e-4),
         ),
         ("a single row of logits, shape (V,)", (np.array([0.3, -0.2, 1.5]), 2.0)),

@@ -214,7 +214,7 @@ def test_progress_bar_in_jupyter_is_replaced_by_text(monkeypatch):
     import tqdm.auto
     from tqdm.notebook import tqdm_notebook
 
-    from helpers.classifier import ProgressBar
+    from helpers.progress import ProgressBar
 
     calls = []
 
