@@ -1,11 +1,11 @@
-"""Train notebook 08's character-level classifier and report how good and how fast it is.
+"""Train notebook 09's character-level classifier and report how good and how fast it is.
 
     python benchmarks/classifier.py                          # bundled names, batched loop
     python benchmarks/classifier.py --loop both              # + the naive one-name-at-a-time loop
     python benchmarks/classifier.py --data my.tsv --cell gru # any `text<TAB>label` file
 
 The model, data pipeline and training loops are imported from
-``helpers.classifier`` (the code notebook 08 teaches), not copied. Prints test
+``helpers.classifier`` (the code notebook 09 teaches), not copied. Prints test
 accuracy, the majority-class baseline, the mean of the per-class accuracies
 and the wall time. With ``--loop both``, both loops start from the same
 initial weights and the report says whether the batched loop reaches at least

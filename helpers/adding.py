@@ -182,7 +182,7 @@ def smooth(values, window: int = 25) -> np.ndarray:
     return (c[n] - c[lo]) / (n - lo)
 
 
-# ---- exercise checker (notebook 07) -------------------------------------------
+# ---- exercise checker (notebook 08) -------------------------------------------
 
 
 def adding_targets(xs):

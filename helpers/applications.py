@@ -1,4 +1,4 @@
-"""Two applications of recurrent networks (notebook 09).
+"""Two applications of recurrent networks (notebook 10).
 
 Forecasting a time series: windows of a series, honest baselines, a
 one-step-ahead GRU forecaster and multi-step forecasting by feeding each

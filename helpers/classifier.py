@@ -1,4 +1,4 @@
-"""A character-level sequence classifier in PyTorch (notebook 08 and
+"""A character-level sequence classifier in PyTorch (notebook 09 and
 ``benchmarks/classifier.py``): data, model, training, evaluation.
 
 Shapes follow PyTorch's recurrent layers, time-major like the rest of the course:

@@ -536,7 +536,7 @@ def _gru_params_from_torch(module, suffix: str) -> dict:
 _FROM_TORCH.update({"LSTM": _lstm_params_from_torch, "GRU": _gru_params_from_torch})
 
 
-# ---- exercise checker (notebook 06) -------------------------------------------
+# ---- exercise checker (notebook 07) -------------------------------------------
 
 
 def _ref_lstm_step(x, h_prev, c_prev, W_xh, W_hh, b_h):

@@ -99,10 +99,12 @@ def stamp(nb, name: str) -> None:
     setup = [
         i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith(SETUP_MARK)
     ]
-    for i in reversed(setup):
-        del cells[i]
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
-    cells.insert(first_code, nbformat.v4.new_code_cell(colab_cell()))
+    if setup != [first_code] or cells[first_code].source != colab_cell():
+        for i in reversed(setup):  # missing, moved or out of date: write it anew
+            del cells[i]
+        first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
+        cells.insert(first_code, nbformat.v4.new_code_cell(colab_cell()))
     for i, cell in enumerate(cells):  # stable ids keep diffs small
         cell["id"] = f"cell-{i:03d}"
 

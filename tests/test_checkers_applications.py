@@ -1,4 +1,4 @@
-"""Notebook 09's exercise checkers: a correct solution passes, wrong ones fail,
+"""Notebook 10's exercise checkers: a correct solution passes, wrong ones fail,
 the untouched stub is "not attempted"."""
 
 from __future__ import annotations

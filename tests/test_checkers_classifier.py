@@ -1,4 +1,4 @@
-"""The exercise checkers of notebook 08 accept a correct answer, reject wrong
+"""The exercise checkers of notebook 09 accept a correct answer, reject wrong
 ones and report the untouched stub as not attempted."""
 
 from __future__ import annotations

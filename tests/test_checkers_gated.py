@@ -1,4 +1,4 @@
-"""The notebook-06 exercise checker: a correct LSTM step passes, wrong ones
+"""The notebook-07 exercise checker: a correct LSTM step passes, wrong ones
 fail, the untouched stub is "not attempted"."""
 
 import numpy as np

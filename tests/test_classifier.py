@@ -1,4 +1,4 @@
-"""The names dataset, the data pipeline and the sequence classifier of notebook 08."""
+"""The names dataset, the data pipeline and the sequence classifier of notebook 09."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Exercises of notebook 09 (see ``helpers.exercises``)."""

@@ -1,0 +1,1 @@
+"""Exercises of notebook 10 (see ``helpers.exercises``)."""

@@ -1,0 +1,83 @@
+"""The exercise registry: every checker passes its reference, reports the
+untouched stub as not attempted and fails each classic mistake; every
+exercise is set in its notebook before its reference is shown there."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbtools import notebook_paths
+
+from helpers.checking import FAILED, NOT_ATTEMPTED, PASSED
+from helpers.exercises import EXERCISES
+
+CODED = [e for e in EXERCISES.values() if not e.is_question]
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError
+
+
+def test_registry_covers_the_course():
+    numbers = {int(p.name[:2]) for p in notebook_paths()}
+    assert len(EXERCISES) >= 30, f"{len(EXERCISES)} exercises registered"
+    for n in sorted(numbers):
+        coded = [e.id for e in CODED if e.notebook == n]
+        assert len(coded) >= 2, f"notebook {n:02d} has {len(coded)} coded exercises: {coded}"
+    assert list(EXERCISES) == sorted(EXERCISES, key=lambda i: int(i[:2])), "not in course order"
+
+
+@pytest.mark.parametrize("ex", CODED, ids=lambda e: e.id)
+def test_reference_passes_and_stub_is_not_attempted(ex, capsys):
+    assert ex.check(ex.reference).status == PASSED
+    assert ex.check(_stub).status == NOT_ATTEMPTED
+    assert "not attempted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ex", CODED, ids=lambda e: e.id)
+def test_classic_mistakes_fail(ex, capsys):
+    assert len(ex.mistakes) >= 3, f"{ex.id}: test against at least three plausible wrong answers"
+    for description, wrong in ex.mistakes:
+        result = ex.check(wrong)
+        assert result.status == FAILED, f"{ex.id}: the mistake '{description}' passed"
+    out = capsys.readouterr().out
+    assert "✗" in out
+
+
+@pytest.mark.parametrize("ex", list(EXERCISES.values()), ids=lambda e: e.id)
+def test_hints_and_solution(ex, capsys):
+    for _ in range(len(ex.hints) + 1):
+        ex.hint()
+    out = capsys.readouterr().out
+    assert f"Hint {len(ex.hints)} of {len(ex.hints)}" in out
+    ex.solution()  # shows the source or the worked answer without error
+    if ex.is_question:
+        assert ex.answer and len(ex.answer) > 40
+
+
+def _shows(source: str, name: str) -> bool:
+    """True when a cell shows ``name``'s code: show_source(name) or a real def."""
+    if re.search(rf"show_source\(\s*{name}\s*\)", source):
+        return True
+    for match in re.finditer(rf"^def {name}\(.*?(?=^\S|\Z)", source, re.M | re.S):
+        if "NotImplementedError" not in match.group(0):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name[:2])
+def test_no_reference_shown_before_its_exercise(path):
+    nb = nbformat.read(path, as_version=4)
+    sources = [c.source for c in nb.cells]
+    for ex in EXERCISES.values():
+        if ex.notebook != int(path.name[:2]):
+            continue
+        where = [i for i, s in enumerate(sources) if f'"{ex.id}"' in s or f"'{ex.id}'" in s]
+        assert where, f"{ex.id} is registered but never set in {path.name}"
+        if ex.reference is None:
+            continue
+        name = ex.reference.__name__
+        shown = [i for i, s in enumerate(sources[: where[0]]) if _shows(s, name)]
+        assert not shown, f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
