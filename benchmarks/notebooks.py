@@ -16,10 +16,7 @@ import statistics
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from nbtools import notebook_paths, run_with_sweep  # noqa: E402
+from coursetools.notebooks import notebook_paths, run_with_sweep
 
 BUDGET_S = {"08": 90.0}
 DEFAULT_BUDGET_S = 60.0

@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from nbtools import ROOT, copy_course_files, notebook_paths, repo_url
+
+from coursetools.notebooks import ROOT, copy_course_files, notebook_paths, repo_url
 
 BINDER = ROOT / "binder"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"

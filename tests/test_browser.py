@@ -47,7 +47,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbtools import ROOT, SETUP_MARK, notebook_paths
+
+from coursetools.notebooks import ROOT, SETUP_MARK, notebook_paths
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_FLAGS = [

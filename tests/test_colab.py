@@ -1,7 +1,7 @@
 """The course on Google Colab, checked offline.
 
 Every notebook starts with an "Open in Colab" badge for its own path and, as
-its first code cell, the set-up cell that ``tests/nbtools.py`` stamps from the
+its first code cell, the set-up cell that ``python -m coursetools stamp`` writes from the
 one repository address in ``pyproject.toml``. That cell does nothing outside
 Colab. On Colab it clones the course and installs ``helpers`` without touching
 Colab's own torch and ipywidgets 7.x. Here Colab is simulated: a fresh virtual
@@ -26,7 +26,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbtools import (
+
+from coursetools.notebooks import (
     BADGE_MARK,
     ROOT,
     SETUP_MARK,
@@ -143,7 +144,7 @@ def test_badge_points_at_this_notebook(path):
     badge = first.source.splitlines()[0]
     assert BADGE_MARK in badge, "the first line of the notebook must be the Colab badge"
     assert badge == colab_badge(path.name), (
-        f"stale badge; restamp with `python tests/nbtools.py stamp {path.relative_to(ROOT)}`"
+        f"stale badge; restamp with `python -m coursetools stamp {path.relative_to(ROOT)}`"
     )
     slug = repo_url().removeprefix("https://github.com/")
     assert badge.endswith(
@@ -159,9 +160,7 @@ def test_setup_cell_is_the_first_code_cell(path):
         "the first code cell must be the Colab set-up cell"
     )
     same = ast.dump(ast.parse(code[0].source)) == ast.dump(ast.parse(colab_cell()))
-    assert same, (
-        f"stale set-up cell; restamp: python tests/nbtools.py stamp {path.relative_to(ROOT)}"
-    )
+    assert same, f"stale set-up cell; restamp: python -m coursetools stamp {path.relative_to(ROOT)}"
     others = [i for i, c in enumerate(code[1:], 2) if SETUP_MARK in c.source]
     assert not others, f"a second set-up cell at code cells {others}"
 
@@ -305,7 +304,10 @@ exec(code, {})
 exec(code, {})  # run twice: a learner re-running the cell must not break anything
 import helpers
 import ipywidgets as widgets
-from helpers.plotting import live_figure, new_figure, sweep_controls
+import coursetools.sweep
+coursetools.sweep.record()
+from helpers.plotting import live_figure, new_figure
+from coursetools.sweep import sweep_controls
 
 # The notebooks' own widget calls, made with ipywidgets 7, warnings as errors.
 problems = []

@@ -8,8 +8,8 @@ import re
 
 import nbformat
 import pytest
-from nbtools import notebook_paths
 
+from coursetools.notebooks import notebook_paths
 from helpers.checking import FAILED, NOT_ATTEMPTED, PASSED
 from helpers.exercises import EXERCISES
 
@@ -80,4 +80,6 @@ def test_no_reference_shown_before_its_exercise(path):
             continue
         name = ex.reference.__name__
         shown = [i for i, s in enumerate(sources[: where[0]]) if _shows(s, name)]
-        assert not shown, f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
+        assert not shown, (
+            f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
+        )

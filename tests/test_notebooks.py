@@ -1,10 +1,11 @@
-"""Every notebook: its structure, its saved outputs, its magics, and a fresh run
-in which every interactive control is moved to its extremes.
+"""Every notebook: its structure, its saved outputs and size, and its magics.
 
-nbval (configured in pyproject.toml) re-runs the notebooks too and compares
-the cells marked ``# NBVAL_CHECK_OUTPUT``. This file covers what nbval does
-not: a cell starting with an unknown magic passes nbval even when it raises,
-saved outputs are never inspected, and widgets are never moved.
+nbval (configured in pyproject.toml) re-runs the notebooks and compares the
+cells marked ``# NBVAL_CHECK_OUTPUT``; ``coursetools.pytest_plugin`` adds to
+that same run a last step that moves every control of every live demo to its
+extremes (warnings as errors) and fails on any warning shown during the run.
+This file covers what a run does not: a cell starting with an unknown magic
+passes nbval even when it raises, and saved outputs are never inspected.
 Timings are measured by ``benchmarks/notebooks.py``, not asserted here.
 """
 
@@ -14,7 +15,14 @@ import re
 
 import nbformat
 import pytest
-from nbtools import ALLOWED_MAGICS, BADGE_MARK, SETUP_MARK, notebook_paths, run_with_sweep
+
+from coursetools.notebooks import (
+    ALLOWED_MAGICS,
+    BADGE_MARK,
+    MAX_NOTEBOOK_BYTES,
+    SETUP_MARK,
+    notebook_paths,
+)
 
 PATHS = notebook_paths()
 IDS = [p.name for p in PATHS]
@@ -117,16 +125,15 @@ def test_widget_cells_ignore_output(path):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
-def test_fresh_run_and_every_control(path):
-    """A fresh kernel runs the notebook without error or warning; then every
-    control of every live demo goes to its minimum, maximum and middle with
-    warnings raised as errors."""
-    report = run_with_sweep(path)
-    assert not report["errors"], report["errors"]
-    assert not report["warnings"], report["warnings"]
-    failed = [r for r in report["sweep"] if r["error"]]
-    assert not failed, "\n".join(
-        f"{r['demo']} / {r['control']} = {r['value']}: {r['error']}" for r in failed
+def test_saved_small_and_without_widget_state(path):
+    """Saved through ``python -m coursetools save``: no widget state (JupyterLab shows
+    each demo's saved picture without it) and compact pictures."""
+    nb = load(path)
+    assert "widgets" not in nb.metadata, (
+        f"{path.name} carries saved widget state; save it with `python -m coursetools save`"
     )
-    if "live_figure(" in path.read_text():
-        assert report["sweep"], "the notebook shows live demos but no control was moved"
+    size = path.stat().st_size
+    assert size <= MAX_NOTEBOOK_BYTES, (
+        f"{path.name} is {size / 1e3:.0f} kB (cap {MAX_NOTEBOOK_BYTES / 1e3:.0f} kB): "
+        "smaller figures, or save it with `python -m coursetools save`"
+    )

@@ -1,14 +1,21 @@
 """Notebook tooling shared by the tests, the benchmarks and authors.
 
-    python tests/nbtools.py save notebooks/01_*.ipynb   # stamp, run in a fresh kernel, save with outputs
-    python tests/nbtools.py stamp notebooks/*.ipynb     # only (re)write the Colab badge and set-up cell
+    python -m coursetools save notebooks/01_*.ipynb   # stamp, run in a fresh kernel, clean, save
+    python -m coursetools clean notebooks/*.ipynb     # only clean what is saved (no run)
+    python -m coursetools stamp notebooks/*.ipynb     # only (re)write the Colab badge and set-up cell
 
 "Stamping" writes the repository address from pyproject.toml (the one place
 it is written) into each notebook's Colab badge and Colab set-up cell.
+"Cleaning" drops the saved widget state (JupyterLab shows each demo's saved
+PNG without it) and re-encodes every PNG output compactly (a 256-colour
+palette where that changes no pixel visibly, else an optimised RGB PNG).
+Saving always cleans, so a notebook saved this way stays small.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 import shutil
@@ -18,9 +25,11 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+MAX_NOTEBOOK_BYTES = 600_000  # a test holds every notebook to this
 SETUP_MARK = "# Colab set-up"
 BADGE_MARK = "colab-badge.svg"
 ALLOWED_MAGICS = {
@@ -125,20 +134,16 @@ def execute(nb, timeout: int = 900, env: dict | None = None):
     return time.perf_counter() - start
 
 
-SWEEP_CELL = """
-import json as _json
-from helpers.plotting import sweep_controls as _sweep
-print("SWEEP-RESULT " + _json.dumps(_sweep()))
-"""
-
-
 def run_with_sweep(path: Path) -> dict:
     """Run a notebook in a fresh kernel, then move every control of its live demos.
 
     Returns {"seconds": run time, "sweep": [records], "errors": [...], "warnings": [...]}.
     """
+    from .sweep import END_CELL, RESULT_MARK, START_CELL
+
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(SWEEP_CELL))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(START_CELL))
+    nb.cells.append(nbformat.v4.new_code_cell(END_CELL.replace("strict=True", "strict=False")))
     seconds = execute(nb)
     report = {"seconds": seconds, "sweep": [], "errors": [], "warnings": []}
     for i, cell in enumerate(nb.cells):
@@ -148,24 +153,58 @@ def run_with_sweep(path: Path) -> dict:
             if out.output_type == "error":
                 report["errors"].append(f"cell {i}: {out.ename}: {out.evalue}")
             text = out.get("text", "") if out.output_type == "stream" else ""
-            if "SWEEP-RESULT " in text:
-                report["sweep"] = json.loads(text.split("SWEEP-RESULT ", 1)[1])
-            elif out.get("name") == "stderr" and re.search(r"\w+Warning\b", text):
-                report["warnings"].append(f"cell {i}: {text.strip()[:300]}")
+            if RESULT_MARK in text:
+                found = json.loads(text.split(RESULT_MARK, 1)[1].splitlines()[0])
+                report["sweep"], report["warnings"] = found["sweep"], found["warnings"]
     return report
 
 
+def compact_png(data: bytes) -> bytes:
+    """A smaller PNG of the same picture: a 256-colour palette when that is visually
+    lossless (mean channel error under 0.5 of 255), else an optimised RGB PNG."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    rgb = image.convert("RGB")
+    candidates = []
+    palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    error = abs(np.asarray(palette.convert("RGB"), dtype=np.int16) - np.asarray(rgb, np.int16))
+    if error.mean() < 0.5:
+        candidates.append(palette)
+    candidates.append(rgb)
+    best = data
+    for candidate in candidates:
+        buf = io.BytesIO()
+        candidate.save(buf, format="png", optimize=True)
+        if len(buf.getvalue()) < len(best):
+            best = buf.getvalue()
+    return best
+
+
+def clean(nb) -> None:
+    """Drop saved widget state and execution timing, and make every PNG output compact."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                raw = base64.b64decode(png)
+                out["data"]["image/png"] = base64.b64encode(compact_png(raw)).decode("ascii")
+
+
 def save(path: Path) -> float:
-    """Stamp, run top to bottom in a fresh kernel and save with outputs."""
+    """Stamp, run top to bottom in a fresh kernel, clean and save with outputs."""
     nb = nbformat.read(path, as_version=4)
     stamp(nb, path.name)
     seconds = execute(nb)
+    clean(nb)
     nbformat.write(nb, path)
     return seconds
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in {"save", "stamp"}:
+    if len(argv) < 2 or argv[0] not in {"save", "stamp", "clean"}:
         print(__doc__)
         return 2
     for name in argv[1:]:
@@ -175,8 +214,18 @@ def main(argv: list[str]) -> int:
             stamp(nb, path.name)
             nbformat.write(nb, path)
             print(f"stamped {path}")
+        elif argv[0] == "clean":
+            nb = nbformat.read(path, as_version=4)
+            stamp(nb, path.name)
+            clean(nb)
+            nbformat.write(nb, path)
+            print(f"cleaned {path}: {path.stat().st_size / 1e3:.0f} kB")
         else:
-            print(f"{path}: ran and saved in {save(path):.1f} s", flush=True)
+            seconds = save(path)
+            print(
+                f"{path}: ran in {seconds:.1f} s, saved {path.stat().st_size / 1e3:.0f} kB",
+                flush=True,
+            )
     return 0
 
 
