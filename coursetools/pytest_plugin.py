@@ -7,7 +7,8 @@ move every control of every demo to its extremes and middle, with warnings as
 errors, and compare each picture with one drawn from scratch). It fails when a
 warning was shown anywhere in the run or a control setting failed. So each
 notebook runs once for both checks. Enabled in pyproject.toml
-(``-p coursetools.pytest_plugin``).
+(``-p coursetools.pytest_plugin``). With pytest-xdist, ``--dist loadfile``
+keeps all of a notebook's items, in order, on one worker and its kernel.
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ def pytest_configure(config):
             cell = nbformat.v4.new_code_cell(source)
             return IPyNbCell.from_parent(self, name=name, cell_num=num, cell=cell, options=options)
 
-        return [
+        items = [
             item("record demos and warnings", START_CELL, -1),
             *cells,
             item("every control to its extremes, no warnings", END_CELL, len(cells)),
         ]
+        return items
 
     IPyNbFile.collect = collect_with_sweep
     IPyNbFile._course_sweep = True
