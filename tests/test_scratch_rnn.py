@@ -309,13 +309,26 @@ def test_draw_unrolled_rnn_rejects_bad_arguments(kwargs):
 def test_temporal_xor():
     from helpers.sequences import temporal_xor
 
-    bits = temporal_xor(5, batch=4, rng=3)
-    assert bits.shape == (4, 15) and bits.dtype == np.float64
+    bits, is_xor = temporal_xor(15, batch=4, rng=3)
+    assert bits.shape == is_xor.shape == (15, 4) and bits.dtype == np.float64  # time-major
     assert set(np.unique(bits)) <= {0.0, 1.0}
-    triples = bits.reshape(4, 5, 3).astype(int)
+    triples = bits.T.reshape(4, 5, 3).astype(int)
     assert np.array_equal(triples[..., 2], triples[..., 0] ^ triples[..., 1])
-    assert np.array_equal(bits, temporal_xor(5, batch=4, rng=3))  # seeded
-    with pytest.raises(ValueError, match="n_triplets"):
+    assert np.array_equal(is_xor[:, 0], np.arange(15) % 3 == 2)
+    assert np.array_equal(bits, temporal_xor(15, batch=4, rng=3)[0])  # seeded
+    with pytest.raises(ValueError, match="T"):
         temporal_xor(0)
     with pytest.raises(TypeError, match="batch"):
         temporal_xor(2, batch=1.5)
+
+
+def test_temporal_xor_random_phase():
+    from helpers.sequences import temporal_xor
+
+    bits, is_xor = temporal_xor(40, batch=300, rng=1, random_phase=True)
+    b = bits.astype(int)
+    for t in range(2, 40):  # every marked bit is the XOR of the two before it
+        assert np.all(b[t][is_xor[t]] == (b[t - 1] ^ b[t - 2])[is_xor[t]])
+    first_xor = is_xor[:3].argmax(axis=0)  # where the first XOR bit falls: 0, 1 or 2
+    assert set(first_xor.tolist()) == {0, 1, 2}
+    assert np.all(is_xor.sum(axis=0) >= 13)
