@@ -25,13 +25,17 @@ def _params(rng, D, H, scale=0.8):
     }
 
 
-def _step_cases():
-    rng = np.random.default_rng(20)
-    cases = []
+def _step_inputs(rng):
+    """``(description, x, h_prev, params)`` for one step, B = 1 and H = 1 included
+    (also notebook 04's cases)."""
     for B, D, H in [(1, 1, 1), (1, 3, 2), (4, 2, 3), (3, 5, 4)]:
         x, h_prev = rng.normal(size=(B, D)), np.tanh(rng.normal(size=(B, H)))
-        cases.append((f"B={B}, D={D}, H={H}", (x, h_prev, _params(rng, D, H))))
-    return cases
+        yield f"B={B}, D={D}, H={H}", x, h_prev, _params(rng, D, H)
+
+
+def _step_cases():
+    rng = np.random.default_rng(20)
+    return [(name, (x, h_prev, params)) for name, x, h_prev, params in _step_inputs(rng)]
 
 
 def _forward_cases():

@@ -8,23 +8,15 @@ from ..checking import FAILED, PASSED, CheckResult, check_function
 from ..numerics import numerical_gradient, rel_error
 from ..scratch import RNN_KEYS, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from . import Exercise, register
-
-
-def _params(rng, D, H, scale=0.8):
-    return {
-        "W_xh": rng.normal(0, scale, (H, D)),
-        "W_hh": rng.normal(0, scale, (H, H)),
-        "b_h": rng.normal(0, 0.5, H),
-    }
+from .nb02 import _params, _step_inputs
 
 
 def _step_cases():
     rng = np.random.default_rng(40)
     cases = []
-    for B, D, H in [(1, 1, 1), (1, 3, 2), (4, 2, 3), (3, 5, 4)]:
-        x, h_prev = rng.normal(size=(B, D)), np.tanh(rng.normal(size=(B, H)))
-        _, cache = rnn_step_forward(x, h_prev, _params(rng, D, H))
-        cases.append((f"B={B}, D={D}, H={H}", (rng.normal(size=(B, H)), cache)))
+    for name, x, h_prev, params in _step_inputs(rng):
+        _, cache = rnn_step_forward(x, h_prev, params)
+        cases.append((name, (rng.normal(size=h_prev.shape), cache)))
     return cases
 
 
