@@ -339,9 +339,9 @@ def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
         return getattr(module, kind + suffix).detach().cpu().numpy().copy()
 
     W_xh, W_hh = get("weight_ih"), get("weight_hh")
-    zeros = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-    b_ih = get("bias_ih") if module.bias else zeros  # nn.RNN(..., bias=False)
-    b_hh = get("bias_hh") if module.bias else zeros
+    no_bias = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)  # for bias=False modules
+    b_ih = get("bias_ih") if module.bias else no_bias
+    b_hh = get("bias_hh") if module.bias else no_bias.copy()
     if type(module).__name__ == "GRU":  # the reset gate multiplies b_hh alone
         return {"W_xh": W_xh, "W_hh": W_hh, "b_xh": b_ih, "b_hh": b_hh}
     return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_ih + b_hh}  # only the sum matters
