@@ -217,3 +217,182 @@ def draw_unrolled_rnn(
     ax.set_aspect("equal")
     ax.axis("off")
     return {"cells": cells, "inputs": in_patches, "outputs": out_patches}
+
+
+# ============================================================================
+# Notebooks 02 and 04: the loop beside its unrolled chain, and the backward pass
+# ============================================================================
+
+BACKWARD = "#c0392b"  # the colour of errors flowing back in time
+
+
+def _arrow2(ax, start, end, color="#444444", lw=1.2, ls="-", rad=0.0, alpha=1.0):
+    """An arrow (an Annotation) from ``start`` to ``end``; returns it."""
+    return ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": color,
+            "lw": lw,
+            "ls": ls,
+            "alpha": alpha,
+            "shrinkA": 0,
+            "shrinkB": 0,
+            "connectionstyle": f"arc3,rad={rad}",
+        },
+        zorder=1,
+    )
+
+
+def draw_rnn_loop_and_unrolled(ax, T: int = 4, fontsize: float = 9):
+    """The RNN drawn as a loop (one cell and its recurrent edge) beside the
+    same network unrolled over ``T`` steps, with the shared weights ``W_xh``,
+    ``W_hh``, ``W_hy`` written on every arrow of both.
+
+    T: steps of the unrolled chain, 1..6. fontsize: the weight labels' size.
+    Returns ``{"boxes": [patches], "arrows": [annotations], "weights":
+    [weight label texts]}``: 3 + 3T boxes (x, h, y of the loop and of each
+    step), 3 + 3T arrows (the loop's W_xh, W_hy and its recurrent edge W_hh;
+    per step W_hh from the previous state, W_xh and W_hy), and one weight
+    label per arrow.
+    """
+    check_range(T, "T", 1, 6, integer=True)
+    check_range(fontsize, "fontsize", low=1)
+    weights, arrows = [], []
+
+    def label(x, y, text, **kw):
+        weights.append(ax.text(x, y, text, fontsize=fontsize, color="#444444", zorder=3, **kw))
+
+    # the loop, centred at x = -2.2
+    lx = -2.5
+    boxes = [
+        _box(ax, lx, 0, "$x_t$", "x", h=0.42),
+        _box(ax, lx, 1, "$h_t$", "h"),
+        _box(ax, lx, 2, "$y_t$", "y", h=0.42),
+    ]
+    arrows.append(_arrow2(ax, (lx, 0.21), (lx, 0.75)))
+    label(lx + 0.05, 0.48, r"$W_{xh}$", ha="left", va="center")
+    arrows.append(_arrow2(ax, (lx, 1.25), (lx, 1.79)))
+    label(lx + 0.05, 1.52, r"$W_{hy}$", ha="left", va="center")
+    # the recurrent edge: out of the cell's right side and round back into it
+    arrows.append(_arrow2(ax, (lx + 0.31, 1.16), (lx + 0.31, 0.84), rad=-3.6))
+    label(lx + 0.92, 1.0, r"$W_{hh}$", ha="left", va="center")
+    ax.text(lx, -0.42, "one cell, fed back\n(one time step of delay)", ha="center",
+            va="top", fontsize=fontsize - 1, color="#555555")  # fmt: skip
+    ax.text(-0.6, 1, "=", ha="center", va="center", fontsize=18, color="#444444")
+
+    # the chain: T copies of the same cell (h_0 on the left)
+    dx = 1.25
+    ax.text(0, 1, "$h_0$", ha="center", va="center", fontsize=11)
+    for k in range(1, T + 1):
+        cx = k * dx
+        boxes.append(_box(ax, cx, 0, f"$x_{{{k}}}$", "x", h=0.42))
+        boxes.append(_box(ax, cx, 1, f"$h_{{{k}}}$", "h"))
+        boxes.append(_box(ax, cx, 2, f"$y_{{{k}}}$", "y", h=0.42))
+        start = (cx - dx + 0.31, 1) if k > 1 else (0.25, 1)
+        arrows.append(_arrow2(ax, start, (cx - 0.31, 1)))
+        label((start[0] + cx - 0.31) / 2, 1.06, r"$W_{hh}$", ha="center", va="bottom")
+        arrows.append(_arrow2(ax, (cx, 0.21), (cx, 0.75)))
+        label(cx + 0.05, 0.48, r"$W_{xh}$", ha="left", va="center")
+        arrows.append(_arrow2(ax, (cx, 1.25), (cx, 1.79)))
+        label(cx + 0.05, 1.52, r"$W_{hy}$", ha="left", va="center")
+    ax.text((T + 1) * dx / 2, -0.42, f"unrolled over T = {T} steps: the same weights at every step",
+            ha="center", va="top", fontsize=fontsize - 1, color="#555555")  # fmt: skip
+    ax.set_xlim(-3.15, T * dx + 0.6)
+    ax.set_ylim(-0.95, 2.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"boxes": boxes, "arrows": arrows, "weights": weights}
+
+
+def draw_bptt_backward(ax, T: int = 4, highlight: int | None = None, fontsize: float = 8.5):
+    """The backward pass of BPTT on the unrolled chain (notebook 04).
+
+    Forward arrows are drawn faint; red arrows carry the error back: into each
+    ``h_t`` from its own loss ``E_t`` (``∂E_t/∂h_t``) and from the next step
+    (``W_hh^T δ_{t+1}``; nothing comes from after ``T``). Each cell holds its
+    error term ``δ_t``; dashed arrows take every step's share ``δ_t h_{t-1}^T``
+    down to one sum, the gradient of the shared ``W_hh``.
+
+    T: steps, 1..6. highlight: a step 1..T whose incoming errors are drawn bold.
+    Returns ``{"cells": [T patches], "from_output": [T arrows], "from_next":
+    [T - 1 arrows], "to_sum": [T arrows], "sum": the sum's text}``.
+    """
+    check_range(T, "T", 1, 6, integer=True)
+    if highlight is not None:
+        check_range(highlight, "highlight", 1, T, integer=True)
+    check_range(fontsize, "fontsize", low=1)
+    dx, faint = 1.9, {"color": "#999999", "lw": 0.9, "alpha": 0.6}
+    cells, from_output, from_next, to_sum = [], [], [], []
+    ax.text(0, 1, "$h_0$", ha="center", va="center", fontsize=11, color="#777777")
+    for k in range(1, T + 1):
+        cx = k * dx
+        bold = 2.4 if highlight == k else 1.5
+        if highlight == k:
+            ax.add_patch(
+                FancyBboxPatch(
+                    (cx - 0.75, -0.35), 1.5, 2.85, boxstyle="round,pad=0,rounding_size=0.1",
+                    facecolor=HIGHLIGHT, alpha=0.35, edgecolor="none", zorder=0,
+                )
+            )  # fmt: skip
+        _box(ax, cx, 0, f"$x_{{{k}}}$", "x", h=0.42)
+        cells.append(_box(ax, cx, 1, "", "h", w=0.8, h=0.56))
+        ax.text(cx, 1.1, f"$h_{{{k}}}$", ha="center", va="center", fontsize=10, zorder=3)
+        ax.text(cx, 0.88, f"$\\delta_{{{k}}}$", ha="center", va="center", fontsize=10,
+                color=BACKWARD, zorder=3)  # fmt: skip
+        _box(ax, cx, 2.15, f"$E_{{{k}}}$", "y", h=0.42)
+        # forward, faint: x -> h, h_{t-1} -> h_t, h -> E
+        _arrow2(ax, (cx - 0.12, 0.21), (cx - 0.12, 0.72), **faint)
+        _arrow2(ax, (cx - 0.12, 1.28), (cx - 0.12, 1.94), **faint)
+        start = (cx - dx + 0.4, 1.12) if k > 1 else (0.25, 1.12)
+        _arrow2(ax, start, (cx - 0.4, 1.12), **faint)
+        # backward, red: from the loss at this step, and from the next step
+        from_output.append(_arrow2(ax, (cx + 0.12, 1.94), (cx + 0.12, 1.28), BACKWARD, bold))
+        ax.text(cx + 0.17, 1.62, rf"$\partial E_{{{k}}}/\partial h_{{{k}}}$", ha="left",
+                va="center", fontsize=fontsize, color=BACKWARD)  # fmt: skip
+        if k < T:
+            bold_next = 2.4 if highlight == k else 1.5
+            from_next.append(
+                _arrow2(ax, (cx + dx - 0.4, 0.9), (cx + 0.4, 0.9), BACKWARD, bold_next)
+            )
+            ax.text(cx + dx / 2, 0.84, rf"$W_{{hh}}^\top \delta_{{{k + 1}}}$", ha="center",
+                    va="top", fontsize=fontsize, color=BACKWARD)  # fmt: skip
+        else:
+            ax.text(cx + 0.48, 0.9, r"$\leftarrow 0$", ha="left", va="center",
+                    fontsize=fontsize, color=BACKWARD)  # fmt: skip
+        # this step's share of the shared weight's gradient
+        middle = (T + 1) * dx / 2  # dashed arrows converge on the sum below
+        to_sum.append(
+            _arrow2(
+                ax,
+                (cx + (0.36 if cx < middle else -0.36), 0.72),
+                (middle + 0.5 * (cx - middle), -0.62),
+                BACKWARD,
+                0.9,
+                "--",
+            )
+        )
+    terms = (
+        " + ".join(rf"\delta_{{{k}}} h_{{{k - 1}}}^\top" for k in range(1, T + 1))
+        if T <= 4
+        else rf"\delta_{{1}} h_{{0}}^\top + \dots + \delta_{{{T}}} h_{{{T - 1}}}^\top"
+    )
+    total = ax.text(
+        (T + 1) * dx / 2, -0.85,
+        r"$\dfrac{\partial E}{\partial W_{hh}} = " + terms + "$   (a sum over the steps)",
+        ha="center", va="center", fontsize=fontsize + 1.5, color=BACKWARD,
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": "#fbeeee", "edgecolor": BACKWARD},
+    )  # fmt: skip
+    ax.set_xlim(-0.3, T * dx + 1.1)
+    ax.set_ylim(-1.25, 2.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {
+        "cells": cells,
+        "from_output": from_output,
+        "from_next": from_next,
+        "to_sum": to_sum,
+        "sum": total,
+    }

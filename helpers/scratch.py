@@ -7,9 +7,13 @@ and from ``nn.RNN`` (see ``params_from_torch``). Every function keeps the
 dtype it is given (float64 in, float64 out), so gradients can be checked to
 1e-8 and better.
 
-Sections: the vanilla RNN (``rnn_*``), exercise checkers for it, the
-bridge from torch modules (``params_from_torch``), then the gated cells
-(``lstm_*``, ``gru_*``) and their checker.
+Inputs are checked once, where a learner enters: the sequence-level functions
+(``rnn_forward``, ``rnn_backward``, ``lstm_*``, ``gru_*`` without ``step``).
+The per-step functions are the bare math and trust their callers.
+
+Sections: the vanilla RNN (``rnn_*``), the gated cells (``lstm_*``,
+``gru_*``), the bridge from torch modules (``params_from_torch``), then the
+input checks and notebook 07's LSTM checker.
 """
 
 from __future__ import annotations
@@ -27,16 +31,6 @@ from .validate import check_array, check_params
 RNN_KEYS = ("W_xh", "W_hh", "b_h")
 
 
-def _check_rnn_params(params, dims: dict) -> dict:
-    """Check ``params`` holds ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``."""
-    check_params(params, "params", RNN_KEYS)
-    return {
-        "W_xh": check_array(params["W_xh"], "params['W_xh']", ("H", "D"), dims),
-        "W_hh": check_array(params["W_hh"], "params['W_hh']", ("H", "H"), dims),
-        "b_h": check_array(params["b_h"], "params['b_h']", ("H",), dims),
-    }
-
-
 def rnn_step_forward(x, h_prev, params):
     """One step of the RNN for a batch: ``h = tanh(x W_xh^T + h_prev W_hh^T + b_h)``.
 
@@ -44,13 +38,9 @@ def rnn_step_forward(x, h_prev, params):
     params: ``{"W_xh": (H, D), "W_hh": (H, H), "b_h": (H,)}``.
     Returns ``(h, cache)``: the new state ``(B, H)`` and what the backward step needs.
     """
-    dims = {}
-    x = check_array(x, "x", ("B", "D"), dims)
-    h_prev = check_array(h_prev, "h_prev", ("B", "H"), dims)
-    p = _check_rnn_params(params, dims)
-    net = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]  # (B, H)
+    net = x @ params["W_xh"].T + h_prev @ params["W_hh"].T + params["b_h"]  # (B, H)
     h = np.tanh(net)
-    return h, (x, h_prev, h, p)
+    return h, (x, h_prev, h, params)
 
 
 def rnn_step_backward(dh, cache):
@@ -61,12 +51,11 @@ def rnn_step_backward(dh, cache):
     Returns a dict: ``"x" (B, D)``, ``"h_prev" (B, H)``, ``"W_xh" (H, D)``,
     ``"W_hh" (H, H)``, ``"b_h" (H,)``.
     """
-    x, h_prev, h, p = cache
-    dh = check_array(dh, "dh", h.shape)
+    x, h_prev, h, params = cache
     delta = dh * (1.0 - h * h)  # delta_t = dE/d(net_t), since tanh'(net) = 1 - h^2
     return {
-        "x": delta @ p["W_xh"],  # (B, D)
-        "h_prev": delta @ p["W_hh"],  # (B, H): the error carried back in time
+        "x": delta @ params["W_xh"],  # (B, D)
+        "h_prev": delta @ params["W_hh"],  # (B, H): the error carried back in time
         "W_xh": delta.T @ x,  # (H, D)
         "W_hh": delta.T @ h_prev,  # (H, H)
         "b_h": delta.sum(axis=0),  # (H,)
@@ -78,19 +67,16 @@ def rnn_forward(xs, h0, params):
 
     xs: ``(T, B, D)``; h0: ``(B, H)``; params: ``W_xh (H, D)``, ``W_hh (H, H)``,
     ``b_h (H,)``. Returns ``(hs, cache)`` with ``hs`` of shape ``(T, B, H)``
-    (``hs[t]`` is the state after reading ``xs[t]``).
+    (``hs[t]`` is the state after reading ``xs[t]``) and ``cache`` the list of
+    the steps' caches, in time order.
     """
-    dims = {}
-    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
-    h0 = check_array(h0, "h0", ("B", "H"), dims)
-    _check_rnn_params(params, dims)
-    hs = np.empty(xs.shape[:2] + h0.shape[1:], dtype=np.result_type(xs, h0))
-    caches, h = [], h0
-    for t in range(xs.shape[0]):
-        h, step_cache = rnn_step_forward(xs[t], h, params)
-        hs[t] = h
-        caches.append(step_cache)
-    return hs, caches
+    xs, h0, params = _check_rnn_inputs(xs, h0, params)  # once, before the loop
+    h, hs, caches = h0, [], []
+    for x in xs:  # x = xs[t], (B, D)
+        h, cache = rnn_step_forward(x, h, params)
+        hs.append(h)
+        caches.append(cache)
+    return np.stack(hs), caches
 
 
 def rnn_backward(dhs, cache):
@@ -101,89 +87,18 @@ def rnn_backward(dhs, cache):
     Returns ``{"W_xh", "W_hh", "b_h"}`` (each the *sum* over steps of the
     step's gradient), ``"xs" (T, B, D)`` and ``"h0" (B, H)``.
     """
-    caches = cache
-    if not isinstance(caches, list) or not caches:
-        raise TypeError("cache: expected the cache returned by rnn_forward")
-    T = len(caches)
-    x0, h_prev0, _, p = caches[0]
-    B, H = h_prev0.shape
-    dhs = check_array(dhs, "dhs", (T, B, H))
-    grads = {k: np.zeros_like(p[k]) for k in RNN_KEYS}
-    dxs = np.empty((T,) + x0.shape, dtype=np.result_type(x0, dhs))
-    dh_next = np.zeros_like(h_prev0, dtype=np.result_type(h_prev0, dhs))  # nothing after T
+    dhs = _check_dhs(dhs, cache, "rnn_forward")  # once, before the loop
+    T, params = len(cache), cache[0][-1]
+    grads = {k: np.zeros_like(params[k]) for k in RNN_KEYS}  # sums over steps
+    dxs = [None] * T
+    dh_next = np.zeros_like(dhs[0])  # no error comes back from after the last step
     for t in reversed(range(T)):
-        step = rnn_step_backward(dhs[t] + dh_next, caches[t])
-        dxs[t] = step["x"]
-        dh_next = step["h_prev"]
+        step = rnn_step_backward(dhs[t] + dh_next, cache[t])  # both paths into h_t
         for k in RNN_KEYS:
-            grads[k] += step[k]
-    grads["xs"] = dxs
-    grads["h0"] = dh_next
-    return grads
-
-
-# ---- exercise checkers (notebook 04) ---------------------------------------
-
-
-def _rnn_cases(shapes, seed: int = 4):
-    rng = np.random.default_rng(seed)
-    cases = []
-    for B, D, H in shapes:
-        x = rng.standard_normal((B, D))
-        h_prev = np.tanh(rng.standard_normal((B, H)))
-        W_xh = rng.standard_normal((H, D)) * 0.5
-        W_hh = rng.standard_normal((H, H)) * 0.5
-        b_h = rng.standard_normal(H) * 0.5
-        cases.append((f"B={B}, D={D}, H={H}", x, h_prev, W_xh, W_hh, b_h))
-    return cases
-
-
-_CASE_SHAPES = [(1, 1, 1), (3, 2, 4), (5, 4, 3)]
-
-
-def _ref_step_forward(x, h_prev, W_xh, W_hh, b_h):
-    return rnn_step_forward(x, h_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h})[0]
-
-
-def check_rnn_step_forward(fn):
-    """Check ``fn(x, h_prev, W_xh, W_hh, b_h) -> h`` (shapes ``(B, D)``,
-    ``(B, H)``, ``(H, D)``, ``(H, H)``, ``(H,)`` -> ``(B, H)``)."""
-    cases = [(c[0], c[1:]) for c in _rnn_cases(_CASE_SHAPES)]
-    return check_function("rnn_step_forward", fn, _ref_step_forward, cases)
-
-
-def _ref_step_backward(dh, x, h_prev, W_xh, W_hh, b_h):
-    _, cache = rnn_step_forward(x, h_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h})
-    g = rnn_step_backward(dh, cache)
-    return g["x"], g["h_prev"], g["W_xh"], g["W_hh"], g["b_h"]
-
-
-def check_rnn_step_backward(fn):
-    """Check ``fn(dh, x, h_prev, W_xh, W_hh, b_h) -> (dx, dh_prev, dW_xh, dW_hh, db_h)``."""
-    rng = np.random.default_rng(5)
-    cases = []
-    for name, x, h_prev, W_xh, W_hh, b_h in _rnn_cases(_CASE_SHAPES, seed=6):
-        dh = rng.standard_normal(h_prev.shape)
-        cases.append((name, (dh, x, h_prev, W_xh, W_hh, b_h)))
-    return check_function("rnn_step_backward", fn, _ref_step_backward, cases)
-
-
-# ---- parameter count (notebook 02) and each sequence's last state (notebook 03)
-
-
-def rnn_param_count(D: int, H: int, C: int) -> int:
-    """Parameters of an RNN with ``D`` inputs, ``H`` hidden units and ``C`` outputs:
-    ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``, ``W_hy (C, H)``, ``b_y (C,)``.
-    The same for every sequence length ``T``: the weights are shared by all steps."""
-    return H * D + H * H + H + C * H + C
-
-
-def check_rnn_param_count(fn):
-    """Check ``fn(D, H, C) -> int`` against ``rnn_param_count``."""
-    cases = [
-        (f"D={D}, H={H}, C={C}", (D, H, C)) for D, H, C in [(1, 1, 1), (3, 2, 5), (300, 128, 2)]
-    ]
-    return check_function("rnn_param_count", fn, rnn_param_count, cases)
+            grads[k] += step[k]  # shared weights: add every step's share
+        dxs[t] = step["x"]
+        dh_next = step["h_prev"]  # carried on to step t - 1
+    return {**grads, "xs": np.stack(dxs), "h0": dh_next}
 
 
 def last_states(hs, lengths):
@@ -204,7 +119,8 @@ def last_states(hs, lengths):
 
 
 def check_last_states(fn):
-    """Check ``fn(hs, lengths) -> (B, H)`` against ``last_states``."""
+    """Check ``fn(hs, lengths) -> (B, H)`` against ``last_states`` (notebook 03's
+    exercise; to move into ``helpers.exercises.nb03``)."""
     rng = np.random.default_rng(3)
     cases = []
     for T, B, H in [(1, 1, 2), (5, 3, 2), (6, 4, 3)]:
@@ -217,62 +133,6 @@ def check_last_states(fn):
 
 
 # ============================================================================
-# From torch modules to numpy parameter dicts
-# ============================================================================
-
-
-def _torch_array(tensor) -> np.ndarray:
-    return tensor.detach().cpu().numpy().copy()
-
-
-def _rnn_params_from_torch(module, suffix: str) -> dict:
-    if module.nonlinearity != "tanh":
-        raise ValueError(
-            f"params_from_torch: expected nn.RNN(nonlinearity='tanh'), got {module.nonlinearity!r}"
-        )
-    W_xh = _torch_array(getattr(module, "weight_ih" + suffix))
-    W_hh = _torch_array(getattr(module, "weight_hh" + suffix))
-    if module.bias:  # torch has two biases; only their sum matters
-        b_h = _torch_array(getattr(module, "bias_ih" + suffix)) + _torch_array(
-            getattr(module, "bias_hh" + suffix)
-        )
-    else:
-        b_h = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}
-
-
-# Module class name -> converter(module, suffix). Add LSTM/GRU converters here.
-_FROM_TORCH = {"RNN": _rnn_params_from_torch}
-
-
-def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
-    """Copy one layer (and direction) of a torch recurrent module into a numpy dict.
-
-    module: an ``nn.RNN`` (tanh), ``nn.LSTM`` or ``nn.GRU``. layer: which of
-    ``num_layers`` (default 0); reverse: the backward direction of a
-    bidirectional module. Arrays come in the module's dtype.
-    ``nn.RNN``: ``{"W_xh": (H, D), "W_hh": (H, H), "b_h": (H,)}`` with
-    ``b_h = bias_ih + bias_hh``.
-    ``nn.LSTM``: the same keys with ``4H`` rows (gates input, forget, cell,
-    output), ``b_h = bias_ih + bias_hh``.
-    ``nn.GRU``: ``{"W_xh": (3H, D), "W_hh": (3H, H), "b_xh": (3H,),
-    "b_hh": (3H,)}`` (gates reset, update, new); the biases stay separate.
-    """
-    name = type(module).__name__
-    if name not in _FROM_TORCH or type(module).__module__.split(".")[0] != "torch":
-        supported = ", ".join(f"nn.{n}" for n in _FROM_TORCH)
-        raise TypeError(f"params_from_torch: expected one of {supported}, got {name}")
-    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < module.num_layers:
-        raise ValueError(
-            f"params_from_torch: layer must be in [0, {module.num_layers - 1}], got {layer!r}"
-        )
-    if reverse and not module.bidirectional:
-        raise ValueError("params_from_torch: reverse=True needs a bidirectional module")
-    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    return _FROM_TORCH[name](module, suffix)
-
-
-# ============================================================================
 # LSTM (PyTorch's gate order: input i, forget f, cell candidate g, output o)
 #   [z_i; z_f; z; z_o] = W_xh x_t + W_hh h_{t-1} + b_h          (4H rows)
 #   i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z)
@@ -280,20 +140,6 @@ def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
 # ============================================================================
 
 LSTM_KEYS = ("W_xh", "W_hh", "b_h")
-
-
-def _check_gated_params(params, keys, n_gates: int, dims: dict) -> dict:
-    """Check stacked gate weights: ``W_xh (n_gates*H, D)``, ``W_hh (n_gates*H, H)``,
-    biases ``(n_gates*H,)``; ``H`` and ``D`` must already be in ``dims``."""
-    check_params(params, "params", keys)
-    G = n_gates * dims["H"]
-    out = {
-        "W_xh": check_array(params["W_xh"], "params['W_xh']", (G, "D"), dims),
-        "W_hh": check_array(params["W_hh"], "params['W_hh']", (G, "H"), dims),
-    }
-    for k in keys[2:]:
-        out[k] = check_array(params[k], f"params[{k!r}]", (G,), dims)
-    return out
 
 
 def lstm_step_forward(x, h_prev, c_prev, params):
@@ -304,12 +150,7 @@ def lstm_step_forward(x, h_prev, c_prev, params):
     (input, forget, cell candidate, output).
     Returns ``(h, c, cache)``: the new hidden and cell states ``(B, H)``.
     """
-    dims = {}
-    x = check_array(x, "x", ("B", "D"), dims)
-    h_prev = check_array(h_prev, "h_prev", ("B", "H"), dims)
-    c_prev = check_array(c_prev, "c_prev", ("B", "H"), dims)
-    p = _check_gated_params(params, LSTM_KEYS, 4, dims)
-    z = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]  # (B, 4H): [z_i, z_f, z_g, z_o]
+    z = x @ params["W_xh"].T + h_prev @ params["W_hh"].T + params["b_h"]  # (B, 4H)
     H = h_prev.shape[1]
     gates = sigmoid(z)  # one call for the three gates (its candidate block is unused)
     i, f, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 3 * H :]
@@ -317,7 +158,7 @@ def lstm_step_forward(x, h_prev, c_prev, params):
     c = f * c_prev + i * g  # additive update: the memory path
     tanh_c = np.tanh(c)
     h = o * tanh_c
-    return h, c, (x, h_prev, c_prev, i, f, g, o, tanh_c, p)
+    return h, c, (x, h_prev, c_prev, i, f, g, o, tanh_c, params)
 
 
 def lstm_step_backward(dh, dc, cache):
@@ -328,9 +169,7 @@ def lstm_step_backward(dh, dc, cache):
     Returns a dict: ``"x" (B, D)``, ``"h_prev" (B, H)``, ``"c_prev" (B, H)``,
     ``"W_xh" (4H, D)``, ``"W_hh" (4H, H)``, ``"b_h" (4H,)``.
     """
-    x, h_prev, c_prev, i, f, g, o, tanh_c, p = cache
-    dh = check_array(dh, "dh", h_prev.shape)
-    dc = check_array(dc, "dc", h_prev.shape)
+    x, h_prev, c_prev, i, f, g, o, tanh_c, params = cache
     dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # both routes into c_t
     dz = np.concatenate(
         [
@@ -342,8 +181,8 @@ def lstm_step_backward(dh, dc, cache):
         axis=1,
     )  # (B, 4H)
     return {
-        "x": dz @ p["W_xh"],
-        "h_prev": dz @ p["W_hh"],
+        "x": dz @ params["W_xh"],
+        "h_prev": dz @ params["W_hh"],
         "c_prev": dc * f,  # the cell's own path back in time: one multiply by f
         "W_xh": dz.T @ x,
         "W_hh": dz.T @ h_prev,
@@ -358,18 +197,13 @@ def lstm_forward(xs, h0, c0, params):
     Returns ``(hs, cache)`` with ``hs`` of shape ``(T, B, H)``; the cell states
     are in the cache (``cache[t]`` holds step ``t``).
     """
-    dims = {}
-    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
-    h0 = check_array(h0, "h0", ("B", "H"), dims)
-    c0 = check_array(c0, "c0", ("B", "H"), dims)
-    _check_gated_params(params, LSTM_KEYS, 4, dims)
-    hs = np.empty(xs.shape[:2] + h0.shape[1:], dtype=np.result_type(xs, h0, c0))
-    caches, h, c = [], h0, c0
-    for t in range(xs.shape[0]):
-        h, c, step_cache = lstm_step_forward(xs[t], h, c, params)
-        hs[t] = h
-        caches.append(step_cache)
-    return hs, caches
+    xs, h0, c0, params = _check_gated_inputs(xs, {"h0": h0, "c0": c0}, params, LSTM_KEYS, 4)
+    h, c, hs, caches = h0, c0, [], []
+    for x in xs:
+        h, c, cache = lstm_step_forward(x, h, c, params)
+        hs.append(h)
+        caches.append(cache)
+    return np.stack(hs), caches
 
 
 def lstm_backward(dhs, cache):
@@ -379,26 +213,18 @@ def lstm_backward(dhs, cache):
     from that step's output. Returns ``{"W_xh", "W_hh", "b_h"}`` (sums over
     steps), ``"xs" (T, B, D)``, ``"h0" (B, H)`` and ``"c0" (B, H)``.
     """
-    caches = cache
-    if not isinstance(caches, list) or not caches or len(caches[0]) != 9:
-        raise TypeError("cache: expected the cache returned by lstm_forward")
-    T = len(caches)
-    x0, h_prev0, _, _, _, _, _, _, p = caches[0]
-    B, H = h_prev0.shape
-    dhs = check_array(dhs, "dhs", (T, B, H))
-    dtype = np.result_type(h_prev0, dhs)
-    grads = {k: np.zeros_like(p[k], dtype=np.result_type(p[k], dhs)) for k in LSTM_KEYS}
-    dxs = np.empty((T,) + x0.shape, dtype=np.result_type(x0, dhs))
-    dh_next = np.zeros((B, H), dtype=dtype)
-    dc_next = np.zeros((B, H), dtype=dtype)
+    dhs = _check_dhs(dhs, cache, "lstm_forward")
+    T, params = len(cache), cache[0][-1]
+    grads = {k: np.zeros_like(params[k]) for k in LSTM_KEYS}
+    dxs = [None] * T
+    dh_next = dc_next = np.zeros_like(dhs[0])
     for t in reversed(range(T)):
-        step = lstm_step_backward(dhs[t] + dh_next, dc_next, caches[t])
-        dxs[t] = step["x"]
-        dh_next, dc_next = step["h_prev"], step["c_prev"]
+        step = lstm_step_backward(dhs[t] + dh_next, dc_next, cache[t])
         for k in LSTM_KEYS:
             grads[k] += step[k]
-    grads["xs"], grads["h0"], grads["c0"] = dxs, dh_next, dc_next
-    return grads
+        dxs[t] = step["x"]
+        dh_next, dc_next = step["h_prev"], step["c_prev"]
+    return {**grads, "xs": np.stack(dxs), "h0": dh_next, "c0": dc_next}
 
 
 # ============================================================================
@@ -420,19 +246,15 @@ def gru_step_forward(x, h_prev, params):
     hidden part of the candidate, bias included, as in ``nn.GRU``.
     Returns ``(h, cache)`` with ``h`` of shape ``(B, H)``.
     """
-    dims = {}
-    x = check_array(x, "x", ("B", "D"), dims)
-    h_prev = check_array(h_prev, "h_prev", ("B", "H"), dims)
-    p = _check_gated_params(params, GRU_KEYS, 3, dims)
     H = h_prev.shape[1]
-    a = x @ p["W_xh"].T + p["b_xh"]  # (B, 3H): input side [a_r, a_z, a_n]
-    u = h_prev @ p["W_hh"].T + p["b_hh"]  # (B, 3H): hidden side [u_r, u_z, u_n]
+    a = x @ params["W_xh"].T + params["b_xh"]  # (B, 3H): input side [a_r, a_z, a_n]
+    u = h_prev @ params["W_hh"].T + params["b_hh"]  # (B, 3H): hidden side [u_r, u_z, u_n]
     rz = sigmoid(a[:, : 2 * H] + u[:, : 2 * H])  # both gates in one call
     r, z = rz[:, :H], rz[:, H:]
     u_n = u[:, 2 * H :]
     n = np.tanh(a[:, 2 * H :] + r * u_n)
     h = (1.0 - z) * n + z * h_prev  # z = 1 keeps the old state
-    return h, (x, h_prev, r, z, n, u_n, p)
+    return h, (x, h_prev, r, z, n, u_n, params)
 
 
 def gru_step_backward(dh, cache):
@@ -442,16 +264,15 @@ def gru_step_backward(dh, cache):
     Returns a dict: ``"x" (B, D)``, ``"h_prev" (B, H)``, ``"W_xh" (3H, D)``,
     ``"W_hh" (3H, H)``, ``"b_xh" (3H,)``, ``"b_hh" (3H,)``.
     """
-    x, h_prev, r, z, n, u_n, p = cache
-    dh = check_array(dh, "dh", h_prev.shape)
+    x, h_prev, r, z, n, u_n, params = cache
     dn_pre = dh * (1.0 - z) * (1.0 - n * n)  # gradient at n's pre-activation
     dz_pre = dh * (h_prev - n) * z * (1.0 - z)
     dr_pre = dn_pre * u_n * r * (1.0 - r)
     da = np.concatenate([dr_pre, dz_pre, dn_pre], axis=1)  # input side (B, 3H)
     du = np.concatenate([dr_pre, dz_pre, dn_pre * r], axis=1)  # hidden side (B, 3H)
     return {
-        "x": da @ p["W_xh"],
-        "h_prev": dh * z + du @ p["W_hh"],
+        "x": da @ params["W_xh"],
+        "h_prev": dh * z + du @ params["W_hh"],
         "W_xh": da.T @ x,
         "W_hh": du.T @ h_prev,
         "b_xh": da.sum(axis=0),
@@ -465,17 +286,13 @@ def gru_forward(xs, h0, params):
     xs: ``(T, B, D)``; h0: ``(B, H)``; params as in ``gru_step_forward``.
     Returns ``(hs, cache)`` with ``hs`` of shape ``(T, B, H)``.
     """
-    dims = {}
-    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
-    h0 = check_array(h0, "h0", ("B", "H"), dims)
-    _check_gated_params(params, GRU_KEYS, 3, dims)
-    hs = np.empty(xs.shape[:2] + h0.shape[1:], dtype=np.result_type(xs, h0))
-    caches, h = [], h0
-    for t in range(xs.shape[0]):
-        h, step_cache = gru_step_forward(xs[t], h, params)
-        hs[t] = h
-        caches.append(step_cache)
-    return hs, caches
+    xs, h0, params = _check_gated_inputs(xs, {"h0": h0}, params, GRU_KEYS, 3)
+    h, hs, caches = h0, [], []
+    for x in xs:
+        h, cache = gru_step_forward(x, h, params)
+        hs.append(h)
+        caches.append(cache)
+    return np.stack(hs), caches
 
 
 def gru_backward(dhs, cache):
@@ -484,56 +301,121 @@ def gru_backward(dhs, cache):
     dhs: ``(T, B, H)``. Returns ``{"W_xh", "W_hh", "b_xh", "b_hh"}`` (sums over
     steps), ``"xs" (T, B, D)`` and ``"h0" (B, H)``.
     """
-    caches = cache
-    if not isinstance(caches, list) or not caches or len(caches[0]) != 7:
-        raise TypeError("cache: expected the cache returned by gru_forward")
-    T = len(caches)
-    x0, h_prev0, *_, p = caches[0]
-    B, H = h_prev0.shape
-    dhs = check_array(dhs, "dhs", (T, B, H))
-    grads = {k: np.zeros_like(p[k], dtype=np.result_type(p[k], dhs)) for k in GRU_KEYS}
-    dxs = np.empty((T,) + x0.shape, dtype=np.result_type(x0, dhs))
-    dh_next = np.zeros((B, H), dtype=np.result_type(h_prev0, dhs))
+    dhs = _check_dhs(dhs, cache, "gru_forward")
+    T, params = len(cache), cache[0][-1]
+    grads = {k: np.zeros_like(params[k]) for k in GRU_KEYS}
+    dxs = [None] * T
+    dh_next = np.zeros_like(dhs[0])
     for t in reversed(range(T)):
-        step = gru_step_backward(dhs[t] + dh_next, caches[t])
-        dxs[t] = step["x"]
-        dh_next = step["h_prev"]
+        step = gru_step_backward(dhs[t] + dh_next, cache[t])
         for k in GRU_KEYS:
             grads[k] += step[k]
-    grads["xs"], grads["h0"] = dxs, dh_next
-    return grads
+        dxs[t] = step["x"]
+        dh_next = step["h_prev"]
+    return {**grads, "xs": np.stack(dxs), "h0": dh_next}
 
 
-# ---- torch converters for the gated cells -----------------------------------
+# ============================================================================
+# From torch modules to numpy parameter dicts
+# ============================================================================
 
 
-def _lstm_params_from_torch(module, suffix: str) -> dict:
-    if getattr(module, "proj_size", 0):
-        raise ValueError("params_from_torch: nn.LSTM with proj_size > 0 is not supported")
-    W_xh = _torch_array(getattr(module, "weight_ih" + suffix))
-    W_hh = _torch_array(getattr(module, "weight_hh" + suffix))
-    if module.bias:  # the two LSTM biases only ever appear as a sum
-        b_h = _torch_array(getattr(module, "bias_ih" + suffix)) + _torch_array(
-            getattr(module, "bias_hh" + suffix)
+def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
+    """Copy one layer (and direction) of an ``nn.RNN`` (tanh), ``nn.LSTM`` or
+    ``nn.GRU`` into a numpy dict, in the module's dtype.
+
+    layer: which of ``num_layers`` (default 0); reverse: the backward direction
+    of a bidirectional module.
+    ``nn.RNN``: ``{"W_xh": (H, D), "W_hh": (H, H), "b_h": (H,)}``;
+    ``nn.LSTM``: the same keys with ``4H`` rows (gates input, forget, cell,
+    output); in both ``b_h = bias_ih + bias_hh``.
+    ``nn.GRU``: ``{"W_xh": (3H, D), "W_hh": (3H, H), "b_xh": (3H,),
+    "b_hh": (3H,)}`` (gates reset, update, new): the biases stay separate.
+    """
+    _check_torch_module(module, layer, reverse)
+    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+
+    def get(kind):  # get("weight_ih") is module.weight_ih_l0 as a numpy array
+        return getattr(module, kind + suffix).detach().cpu().numpy().copy()
+
+    W_xh, W_hh = get("weight_ih"), get("weight_hh")
+    no_bias = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)  # for bias=False modules
+    b_ih = get("bias_ih") if module.bias else no_bias
+    b_hh = get("bias_hh") if module.bias else no_bias.copy()
+    if type(module).__name__ == "GRU":  # the reset gate multiplies b_hh alone
+        return {"W_xh": W_xh, "W_hh": W_hh, "b_xh": b_ih, "b_hh": b_hh}
+    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_ih + b_hh}  # only the sum matters
+
+
+# ============================================================================
+# Input checks, run once at the entry of the sequence-level functions
+# ============================================================================
+
+
+def _check_rnn_inputs(xs, h0, params):
+    """``xs (T, B, D)``, ``h0 (B, H)``, ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``."""
+    dims = {}
+    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
+    h0 = check_array(h0, "h0", ("B", "H"), dims)
+    check_params(params, "params", RNN_KEYS)
+    params = {
+        "W_xh": check_array(params["W_xh"], "params['W_xh']", ("H", "D"), dims),
+        "W_hh": check_array(params["W_hh"], "params['W_hh']", ("H", "H"), dims),
+        "b_h": check_array(params["b_h"], "params['b_h']", ("H",), dims),
+    }
+    if dims["T"] == 0:
+        raise ValueError("xs: expected at least one time step, got shape " + str(xs.shape))
+    return xs, h0, params
+
+
+def _check_gated_inputs(xs, states, params, keys, n_gates: int):
+    """``xs (T, B, D)``, each state ``(B, H)`` (given as ``{name: array}``), and
+    stacked gate weights ``W_xh (n_gates*H, D)``, ``W_hh (n_gates*H, H)``,
+    biases ``(n_gates*H,)``."""
+    dims = {}
+    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
+    states = [check_array(s, name, ("B", "H"), dims) for name, s in states.items()]
+    check_params(params, "params", keys)
+    G = n_gates * dims["H"]
+    params = {
+        "W_xh": check_array(params["W_xh"], "params['W_xh']", (G, "D"), dims),
+        "W_hh": check_array(params["W_hh"], "params['W_hh']", (G, "H"), dims),
+        **{k: check_array(params[k], f"params[{k!r}]", (G,), dims) for k in keys[2:]},
+    }
+    if dims["T"] == 0:
+        raise ValueError("xs: expected at least one time step, got shape " + str(xs.shape))
+    return xs, *states, params
+
+
+def _check_dhs(dhs, cache, forward: str):
+    """``dhs (T, B, H)`` matching a ``cache`` returned by ``forward``."""
+    n_items = {"rnn_forward": 4, "lstm_forward": 9, "gru_forward": 7}[forward]
+    if (
+        not isinstance(cache, list)
+        or not cache
+        or not all(isinstance(c, tuple) and len(c) == n_items for c in cache)
+    ):
+        raise TypeError(f"cache: expected the cache returned by {forward}")
+    B, H = cache[0][1].shape  # every step's cache holds h_prev second
+    return check_array(dhs, "dhs", (len(cache), B, H))
+
+
+def _check_torch_module(module, layer, reverse) -> None:
+    name = type(module).__name__
+    if name not in ("RNN", "LSTM", "GRU") or type(module).__module__.split(".")[0] != "torch":
+        raise TypeError(f"params_from_torch: expected one of nn.RNN, nn.LSTM, nn.GRU, got {name}")
+    if name == "RNN" and module.nonlinearity != "tanh":
+        raise ValueError(
+            f"params_from_torch: expected nn.RNN(nonlinearity='tanh'), got {module.nonlinearity!r}"
         )
-    else:
-        b_h = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}
-
-
-def _gru_params_from_torch(module, suffix: str) -> dict:
-    W_xh = _torch_array(getattr(module, "weight_ih" + suffix))
-    W_hh = _torch_array(getattr(module, "weight_hh" + suffix))
-    if module.bias:  # kept apart: the reset gate multiplies the hidden-side bias
-        b_xh = _torch_array(getattr(module, "bias_ih" + suffix))
-        b_hh = _torch_array(getattr(module, "bias_hh" + suffix))
-    else:
-        b_xh = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-        b_hh = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-    return {"W_xh": W_xh, "W_hh": W_hh, "b_xh": b_xh, "b_hh": b_hh}
-
-
-_FROM_TORCH.update({"LSTM": _lstm_params_from_torch, "GRU": _gru_params_from_torch})
+    if name == "LSTM" and getattr(module, "proj_size", 0):
+        raise ValueError("params_from_torch: nn.LSTM with proj_size > 0 is not supported")
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < module.num_layers:
+        raise ValueError(
+            f"params_from_torch: layer must be in [0, {module.num_layers - 1}], got {layer!r}"
+        )
+    if reverse and not module.bidirectional:
+        raise ValueError("params_from_torch: reverse=True needs a bidirectional module")
 
 
 # ---- exercise checker (notebook 07) -------------------------------------------

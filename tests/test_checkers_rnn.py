@@ -1,91 +1,12 @@
-"""Notebook 04's exercise checkers: a correct answer passes, wrong ones fail,
-the untouched stub is "not attempted"."""
+"""The padded-batch helper ``last_states`` (notebook 03) and its checker; the
+RNN exercises of notebooks 02 and 04 are in ``helpers.exercises`` and tested by
+tests/test_exercises.py and tests/test_scratch_rnn.py."""
 
 import numpy as np
-
-from helpers.scratch import check_rnn_step_backward, check_rnn_step_forward
-
-
-def forward_correct(x, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-
-
-def forward_untransposed(x, h_prev, W_xh, W_hh, b_h):  # W_hh not transposed
-    return np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)
-
-
-def forward_no_tanh(x, h_prev, W_xh, W_hh, b_h):
-    return x @ W_xh.T + h_prev @ W_hh.T + b_h
-
-
-def forward_in_place(x, h_prev, W_xh, W_hh, b_h):
-    h_prev *= 1.0
-    h_prev[:] = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-    return h_prev
-
-
-def backward_correct(dh, x, h_prev, W_xh, W_hh, b_h):
-    h = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-    delta = dh * (1 - h**2)
-    return delta @ W_xh, delta @ W_hh, delta.T @ x, delta.T @ h_prev, delta.sum(axis=0)
-
-
-def backward_wrong_derivative(dh, x, h_prev, W_xh, W_hh, b_h):  # uses 1 - h instead of 1 - h^2
-    h = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-    delta = dh * (1 - h)
-    return delta @ W_xh, delta @ W_hh, delta.T @ x, delta.T @ h_prev, delta.sum(axis=0)
-
-
-def backward_skips_activation(dh, x, h_prev, W_xh, W_hh, b_h):  # forgets tanh'
-    delta = dh
-    return delta @ W_xh, delta @ W_hh, delta.T @ x, delta.T @ h_prev, delta.sum(axis=0)
-
-
-def backward_bias_mean(dh, x, h_prev, W_xh, W_hh, b_h):  # averages instead of summing
-    h = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-    delta = dh * (1 - h**2)
-    return delta @ W_xh, delta @ W_hh, delta.T @ x, delta.T @ h_prev, delta.mean(axis=0)
-
-
-def backward_transposed_dW(dh, x, h_prev, W_xh, W_hh, b_h):  # dW_hh transposed
-    h = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-    delta = dh * (1 - h**2)
-    return delta @ W_xh, delta @ W_hh, delta.T @ x, h_prev.T @ delta, delta.sum(axis=0)
 
 
 def stub(*args):
     raise NotImplementedError
-
-
-def test_step_forward_checker(capsys):
-    assert check_rnn_step_forward(forward_correct).status == "passed"
-    assert "correct on all" in capsys.readouterr().out
-    for wrong in (forward_untransposed, forward_no_tanh, forward_in_place):
-        assert check_rnn_step_forward(wrong).status == "failed", wrong.__name__
-    assert check_rnn_step_forward(stub).status == "not attempted"
-    assert "not attempted yet" in capsys.readouterr().out
-
-
-def test_step_backward_checker(capsys):
-    assert check_rnn_step_backward(backward_correct).status == "passed"
-    for wrong in (
-        backward_wrong_derivative,
-        backward_skips_activation,
-        backward_bias_mean,
-        backward_transposed_dW,
-    ):
-        assert check_rnn_step_backward(wrong).status == "failed", wrong.__name__
-    assert check_rnn_step_backward(stub).status == "not attempted"
-    assert "not attempted yet" in capsys.readouterr().out
-
-
-def test_param_count_checker():
-    from helpers.scratch import check_rnn_param_count
-
-    assert check_rnn_param_count(lambda D, H, C: H * D + H * H + H + C * H + C)
-    assert check_rnn_param_count(lambda D, H, C: H * D + H * H + C * H).status == "failed"
-    assert check_rnn_param_count(lambda D, H, C: 2 * H * D + H + C * H + C).status == "failed"
-    assert check_rnn_param_count(stub).status == "not attempted"
 
 
 def test_last_states_checker():
@@ -112,3 +33,85 @@ def test_last_states_validates():
         last_states(np.zeros((3, 2, 1)), np.array([1.0, 3.0]))
     with pytest.raises(ValueError, match="B=2"):
         last_states(np.zeros((3, 2, 1)), np.array([1, 2, 3]))
+
+
+# ---- the exercises of notebooks 02 and 04 accept any correct answer ------------
+
+
+def test_rnn_exercises_accept_answers_written_differently(capsys):
+    from helpers.exercises import EXERCISES
+    from helpers.scratch import rnn_step_forward
+
+    def step(x, h_prev, params):  # the concatenated form of notebook 02
+        W = np.concatenate([params["W_xh"], params["W_hh"]], axis=1)
+        return np.tanh(np.concatenate([x, h_prev], axis=1) @ W.T + params["b_h"])
+
+    def forward(xs, h0, params):  # states as a list, caches built with an index
+        hs, caches, h = [], [], h0
+        for t in range(len(xs)):
+            h, c = rnn_step_forward(xs[t], h, params)
+            hs.append(h)
+            caches.append(c)
+        return hs, caches
+
+    def step_backward(dh, cache):  # column-vector math, one example at a time
+        x, h_prev, h, p = cache
+        out = {k: 0 for k in ("W_xh", "W_hh", "b_h")}
+        dx, dhp = np.zeros_like(x), np.zeros_like(h_prev)
+        for b in range(x.shape[0]):
+            d = dh[b] * (1 - h[b] ** 2)
+            dx[b], dhp[b] = p["W_xh"].T @ d, p["W_hh"].T @ d
+            out["W_xh"] = out["W_xh"] + np.outer(d, x[b])
+            out["W_hh"] = out["W_hh"] + np.outer(d, h_prev[b])
+            out["b_h"] = out["b_h"] + d
+        return {"x": dx, "h_prev": dhp, **out}
+
+    def bptt(dhs, cache):  # the step written inline, lists reversed at the end
+        grads = {"W_xh": 0.0, "W_hh": 0.0, "b_h": 0.0}
+        dxs, dh_next = [], 0.0
+        for x, h_prev, h, p in reversed(cache):
+            delta = (dhs[len(cache) - 1 - len(dxs)] + dh_next) * (1 - h**2)
+            grads["W_xh"] = grads["W_xh"] + delta.T @ x
+            grads["W_hh"] = grads["W_hh"] + delta.T @ h_prev
+            grads["b_h"] = grads["b_h"] + delta.sum(0)
+            dxs.append(delta @ p["W_xh"])
+            dh_next = delta @ p["W_hh"]
+        return {**grads, "xs": np.stack(dxs[::-1]), "h0": dh_next}
+
+    for ex_id, answer in [
+        ("02-rnn-step", step),
+        ("02-rnn-forward", forward),
+        ("04-step-backward", step_backward),
+        ("04-bptt-loop", bptt),
+    ]:
+        assert EXERCISES[ex_id].check(answer), ex_id
+    result = EXERCISES["04-bptt-loop"].check(bptt, quiet=True)
+    assert any("central differences" in m for m in result.messages)
+
+
+def test_rnn_exercises_reject_answers_that_change_their_inputs(capsys):
+    from helpers.exercises import EXERCISES
+    from helpers.scratch import rnn_backward, rnn_step_backward
+
+    def step_backward_in_place(dh, cache):
+        dh *= 1 - cache[2] ** 2  # overwrites the caller's dh
+        return rnn_step_backward(dh / (1 - cache[2] ** 2), cache)
+
+    def bptt_in_place(dhs, cache):
+        grads = rnn_backward(dhs, cache)
+        dhs[:] = 0
+        return grads
+
+    assert EXERCISES["04-step-backward"].check(step_backward_in_place).status == "failed"
+    assert EXERCISES["04-bptt-loop"].check(bptt_in_place).status == "failed"
+    assert "in place" in capsys.readouterr().out
+
+
+def test_rnn_forward_exercise_names_unusable_caches(capsys):
+    from helpers.exercises import EXERCISES
+
+    def no_caches(xs, h0, params):
+        return EXERCISES["02-rnn-forward"].reference(xs, h0, params)[0], None
+
+    assert EXERCISES["02-rnn-forward"].check(no_caches).status == "failed"
+    assert "rnn_backward cannot use the caches you returned" in capsys.readouterr().out

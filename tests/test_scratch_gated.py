@@ -193,6 +193,8 @@ def test_params_from_torch_lstm_gru_layers_and_errors():
     gru = torch.nn.GRU(2, 3, bias=False)
     p = params_from_torch(gru)
     assert set(p) == {"W_xh", "W_hh", "b_xh", "b_hh"} and not p["b_hh"].any()
+    p["b_xh"] += 1.0  # two arrays, not one shared
+    assert not p["b_hh"].any()
     with pytest.raises(ValueError, match="proj_size"):
         params_from_torch(torch.nn.LSTM(2, 4, proj_size=2))
     with pytest.raises(TypeError, match="nn.LSTM"):

@@ -197,6 +197,36 @@ def test_backward_checks_dhs_shape():
         rnn_backward(np.zeros((5, 4, 3)), None)
 
 
+def test_empty_sequence_is_rejected():
+    with pytest.raises(ValueError, match="at least one time step"):
+        rnn_forward(np.zeros((0, 4, 2)), np.zeros((4, 3)), GOOD)
+
+
+def test_shown_code_has_no_checks_in_steps_or_loops():
+    """Issue 13: inputs are checked once at the entry; the per-step functions
+    and the loops over time are the bare math."""
+    import inspect
+
+    from helpers import scratch
+
+    for name in dir(scratch):
+        fn = getattr(scratch, name)
+        if not inspect.isfunction(fn) or fn.__module__ != scratch.__name__:
+            continue
+        source = inspect.getsource(fn)
+        if "_step_" in name and not name.startswith("check_"):  # g3 migrates the checker
+            assert "check" not in source, name
+        loop = source.split("    for ", 1)[1] if "    for " in source else ""
+        if name.split("_")[0] in ("rnn", "lstm", "gru"):
+            assert "check" not in loop, f"{name} checks inside its loop over time"
+
+
+def test_params_from_torch_shows_the_bias_sum():
+    import inspect
+
+    assert "b_ih + b_hh" in inspect.getsource(params_from_torch)
+
+
 def test_params_from_torch_rejects_other_modules():
     with pytest.raises(TypeError, match=r"nn\.RNN.*got Linear"):
         params_from_torch(torch.nn.Linear(2, 3))
@@ -279,13 +309,26 @@ def test_draw_unrolled_rnn_rejects_bad_arguments(kwargs):
 def test_temporal_xor():
     from helpers.sequences import temporal_xor
 
-    bits = temporal_xor(5, batch=4, rng=3)
-    assert bits.shape == (4, 15) and bits.dtype == np.float64
+    bits, is_xor = temporal_xor(15, batch=4, rng=3)
+    assert bits.shape == is_xor.shape == (15, 4) and bits.dtype == np.float64  # time-major
     assert set(np.unique(bits)) <= {0.0, 1.0}
-    triples = bits.reshape(4, 5, 3).astype(int)
+    triples = bits.T.reshape(4, 5, 3).astype(int)
     assert np.array_equal(triples[..., 2], triples[..., 0] ^ triples[..., 1])
-    assert np.array_equal(bits, temporal_xor(5, batch=4, rng=3))  # seeded
-    with pytest.raises(ValueError, match="n_triplets"):
+    assert np.array_equal(is_xor[:, 0], np.arange(15) % 3 == 2)
+    assert np.array_equal(bits, temporal_xor(15, batch=4, rng=3)[0])  # seeded
+    with pytest.raises(ValueError, match="T"):
         temporal_xor(0)
     with pytest.raises(TypeError, match="batch"):
         temporal_xor(2, batch=1.5)
+
+
+def test_temporal_xor_random_phase():
+    from helpers.sequences import temporal_xor
+
+    bits, is_xor = temporal_xor(40, batch=300, rng=1, random_phase=True)
+    b = bits.astype(int)
+    for t in range(2, 40):  # every marked bit is the XOR of the two before it
+        assert np.all(b[t][is_xor[t]] == (b[t - 1] ^ b[t - 2])[is_xor[t]])
+    first_xor = is_xor[:3].argmax(axis=0)  # where the first XOR bit falls: 0, 1 or 2
+    assert set(first_xor.tolist()) == {0, 1, 2}
+    assert np.all(is_xor.sum(axis=0) >= 13)
