@@ -26,7 +26,6 @@ import torch
 from torch import nn
 
 from .activations import softmax
-from .checking import check_function
 from .validate import check_array, check_range
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -52,19 +51,19 @@ def load_co2(path=CO2_CSV) -> tuple[list[str], np.ndarray]:
     return months, np.array(values)
 
 
-def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
+def make_windows(series, L: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (input window, next value) pairs.
 
     series: (N,) values in time order.
-    window: L, how many past values the forecaster sees (1 <= L < N).
+    L: the window length, how many past values the forecaster sees (1 <= L < N).
     Returns ``X`` (N - L, L) with ``X[i] = series[i : i + L]`` and ``y`` (N - L,)
     with ``y[i] = series[i + L]``, the value right after window ``i``.
     """
     series = check_array(series, "series", shape=("N",))
-    check_range(window, "window", low=1, high=len(series) - 1, integer=True)
-    n = len(series) - window
-    X = np.lib.stride_tricks.sliding_window_view(series, window)[:n].copy()
-    return X, series[window:].copy()
+    check_range(L, "L (the window length)", low=1, high=len(series) - 1, integer=True)
+    n = len(series) - L
+    X = np.lib.stride_tricks.sliding_window_view(series, L)[:n].copy()
+    return X, series[L:].copy()
 
 
 def last_value_forecast(series, start: int) -> np.ndarray:
@@ -118,14 +117,14 @@ class GRUForecaster(nn.Module):
         check_range(hidden_size, "hidden_size", low=1, integer=True)
         check_range(scale, "scale", low=1e-12)
         self.gru = nn.GRU(input_size=1, hidden_size=hidden_size)
-        self.head = nn.Linear(hidden_size, 1)  # W_hy, b_y
+        self.out = nn.Linear(hidden_size, 1)  # W_hy, b_y
         self.scale = float(scale)
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
         last = windows[:, -1:]  # (B, 1)
         x = ((windows - last) / self.scale).T.unsqueeze(-1)  # (L, B, 1), time-major
         _, h_T = self.gru(x)  # h_T: (1, B, H), the state after the last value
-        change = self.head(h_T[-1])[:, 0]  # (B,)
+        change = self.out(h_T[-1])[:, 0]  # (B,)
         return last[:, 0] + self.scale * change
 
 
@@ -179,43 +178,46 @@ def gru_predict(model: GRUForecaster, X) -> np.ndarray:
         return model(torch.tensor(X, dtype=torch.float32, device=device)).double().cpu().numpy()
 
 
-def forecast_recursive(predict_next: Callable, history, steps: int) -> np.ndarray:
-    """Forecast ``steps`` values ahead by feeding each prediction back in.
+def forecast_recursive(predict_next: Callable, history, K: int) -> np.ndarray:
+    """Forecast ``K`` values ahead (the horizon) by feeding each prediction back in.
 
     predict_next: maps windows (B, L) to next values (B,) (e.g.
         ``lambda X: gru_predict(model, X)``).
-    history: (B, L) the last L known values of B series (or (L,) for one).
+    history: (B, L) the last L known values of B series.
     Step k predicts from the window that ends with the k most recent
     *predictions*: no true value after the history is ever used.
-    Returns (B, steps), or (steps,) for a 1-D history.
+    Returns (B, K): column k is the forecast k + 1 steps ahead.
     """
-    history = check_array(history, "history")
-    check_range(steps, "steps", low=1, integer=True)
-    single = history.ndim == 1
-    window = history[None, :] if single else check_array(history, "history", shape=("B", "L"))
-    window = window.astype(np.float64, copy=True)
-    out = np.empty((window.shape[0], steps))
-    for k in range(steps):
-        nxt = np.asarray(predict_next(window), dtype=np.float64).reshape(window.shape[0])
-        out[:, k] = nxt
-        window = np.concatenate([window[:, 1:], nxt[:, None]], axis=1)  # slide: drop oldest
-    return out[0] if single else out
+    window = check_array(history, "history", shape=("B", "L")).astype(np.float64)  # a copy
+    check_range(K, "K (the horizon)", low=1, integer=True)
+    forecast = np.empty((window.shape[0], K))
+    for k in range(K):
+        forecast[:, k] = predict_next(window)  # x̂_{t+k+1}
+        window = np.concatenate([window[:, 1:], forecast[:, k : k + 1]], axis=1)  # drop the oldest
+    return forecast
 
 
 # ================================================================ generation
 
 MARK = "."
 """Index 0 of every generator vocabulary: read first ("start"), emitted last ("end")."""
+UNK = "?"
+"""Index 1: any character the training names never contain. Never sampled."""
 
 
 def build_char_vocab(names) -> list[str]:
-    """``[MARK] + sorted characters of names``; character ``vocab[i]`` has index i."""
+    """``[MARK, UNK] + sorted characters of names``; character ``vocab[i]`` has index i.
+
+    Build it from the training names only; characters that appear only in
+    other splits are encoded as ``UNK``.
+    """
     if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
         raise TypeError("names: expected a list of strings")
     chars = sorted(set("".join(names)))
-    if MARK in chars:
-        raise ValueError(f"names: the marker {MARK!r} must not occur in a name")
-    return [MARK] + chars
+    for mark in (MARK, UNK):
+        if mark in chars:
+            raise ValueError(f"names: the marker {mark!r} must not occur in a name")
+    return [MARK, UNK] + chars
 
 
 def encode_names(names, vocab: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -223,20 +225,18 @@ def encode_names(names, vocab: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
 
     The input at step t is the previous character (the marker at t = 0); the
     target is the current one (the marker after the last character, "stop").
+    Characters not in ``vocab`` become ``UNK`` (index 1).
     Returns ``inputs`` (T, B) int64 padded with 0 and ``targets`` (T, B) int64
     padded with -100 (ignored by the loss), ``T = max(len(name)) + 1``.
     """
     if not names:
         raise ValueError("names: expected at least one name")
     index = {c: i for i, c in enumerate(vocab)}
-    unknown = sorted({c for n in names for c in n if c not in index})
-    if unknown:
-        raise ValueError(f"names: characters {unknown} are not in the vocabulary")
     T = max(len(n) for n in names) + 1
     inputs = torch.zeros((T, len(names)), dtype=torch.long)
     targets = torch.full((T, len(names)), -100, dtype=torch.long)
     for b, name in enumerate(names):
-        ids = [index[c] for c in name]
+        ids = [index.get(c, 1) for c in name]
         inputs[1 : len(ids) + 1, b] = torch.tensor(ids, dtype=torch.long)
         targets[: len(ids) + 1, b] = torch.tensor(ids + [0], dtype=torch.long)
     return inputs, targets
@@ -263,25 +263,17 @@ class NameGenerator(nn.Module):
         lang_dim: int = 8,
     ):
         super().__init__()
-        for name, value in [
-            ("vocab_size", vocab_size),
-            ("n_languages", n_languages),
-            ("hidden_size", hidden_size),
-            ("char_dim", char_dim),
-            ("lang_dim", lang_dim),
-        ]:
-            check_range(value, name, low=1, integer=True)
         self.char_embed = nn.Embedding(vocab_size, char_dim)
         self.lang_embed = nn.Embedding(n_languages, lang_dim)
         self.gru = nn.GRU(char_dim + lang_dim, hidden_size)
-        self.head = nn.Linear(hidden_size, vocab_size)
+        self.out = nn.Linear(hidden_size, vocab_size)  # W_hy, b_y
 
     def forward(self, inputs: torch.Tensor, languages: torch.Tensor, h0=None):
         T, B = inputs.shape
         lang = self.lang_embed(languages).unsqueeze(0).expand(T, B, -1)  # (T, B, lang_dim)
         x = torch.cat([self.char_embed(inputs), lang], dim=-1)  # (T, B, char_dim + lang_dim)
-        out, h_T = self.gru(x, h0)
-        return self.head(out), h_T
+        hs, h_T = self.gru(x, h0)  # hs: (T, B, H), every h_t
+        return self.out(hs), h_T
 
 
 def name_nll(model: NameGenerator, inputs, targets, languages) -> float:
@@ -372,24 +364,41 @@ def train_name_generator(
     return history
 
 
-def softmax_temperature(logits, temperature: float) -> np.ndarray:
+def softmax_temperature(logits, tau: float) -> np.ndarray:
     """Probabilities ``softmax(logits / τ)`` along the last axis.
 
-    logits: (..., V). temperature: τ >= 0. τ = 1 is the model's own
-    distribution, τ < 1 sharpens it, τ > 1 flattens it towards uniform.
-    τ = 0 is the limit τ -> 0: all mass on the largest logit (greedy; the
-    first one on a tie). Subtracting the maximum *before* dividing by τ keeps
-    every exponent <= 0, so a tiny τ cannot overflow: the others just become 0.
+    logits: (..., V). tau: τ >= 0. τ = 1 is the model's own distribution,
+    τ < 1 sharpens it, τ > 1 flattens it towards uniform. τ = 0 is the limit
+    τ -> 0: all mass on the largest logit (greedy; the first one on a tie).
+    Subtracting each row's maximum is what keeps exp from overflowing (every
+    exponent is then <= 0); doing it before dividing by τ also survives a τ
+    so small that y / τ itself would overflow (the other entries become 0).
+    Entries of -inf get probability 0.
     """
     logits = check_array(logits, "logits")
     if logits.ndim == 0:
         raise ValueError("logits: expected at least 1 dimension (the vocabulary), got a scalar")
-    check_range(temperature, "temperature", low=0)
-    if temperature == 0:
+    check_range(tau, "tau (the temperature)", low=0)
+    if tau == 0:
         return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
     shifted = logits - np.max(logits, axis=-1, keepdims=True)  # <= 0
     with np.errstate(over="ignore", under="ignore"):  # -5 / 1e-320 = -inf; exp(-inf) = 0
-        return softmax(shifted / temperature)
+        return softmax(shifted / tau)
+
+
+def sample_next(logits, tau: float, rng: np.random.Generator) -> np.ndarray:
+    """Draw one index per row from ``softmax(logits / τ)``.
+
+    logits: (B, V) scores y_t (an entry of -inf is never drawn).
+    tau: τ >= 0; τ = 0 gives the argmax of each row (the first one on a tie).
+    rng: a numpy Generator; it makes the draws, one uniform number per row.
+    Returns (B,) int64.
+    """
+    probs = softmax_temperature(logits, tau)  # (B, V), each row sums to 1
+    cdf = np.cumsum(probs, axis=-1)
+    u = rng.random(len(probs)) * cdf[:, -1]  # uniform in [0, total): total is 1 up to rounding
+    # inverse CDF: the first index whose cumulative probability exceeds u (never one of p = 0)
+    return (cdf <= u[:, None]).sum(axis=-1)
 
 
 def sample_names(
@@ -397,22 +406,25 @@ def sample_names(
     vocab: list[str],
     language: int,
     n: int = 10,
-    temperature: float = 1.0,
+    tau: float = 1.0,
     seed: int = 0,
     max_len: int = 20,
-) -> list[str]:
-    """Write ``n`` names in ``language``, one character at a time.
+    return_logits: bool = False,
+):
+    """Write ``n`` names in ``language``, one character at a time, at temperature ``tau``.
 
-    Each step feeds the character just drawn back in, draws the next from
-    ``softmax_temperature(logits, temperature)`` and stops a name at the
-    marker (or at ``max_len`` characters). The first character is never the
-    stop marker, so no name is empty. Draws use
-    ``np.random.default_rng(seed)``: the same arguments give the same names.
+    Each step feeds the character just drawn back in and draws the next with
+    ``sample_next``; a name stops at the marker (or at ``max_len`` characters).
+    The first character is never the stop marker (no name is empty) and the
+    unknown symbol is never drawn. Draws use ``np.random.default_rng(seed)``:
+    the same arguments give the same names.
+    Returns the list of names; with ``return_logits`` also the masked logits
+    each draw was made from, (steps, n, V) (rows of finished names included).
     """
     check_range(n, "n", low=1, integer=True)
     check_range(max_len, "max_len", low=1, integer=True)
     check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
-    check_range(temperature, "temperature", low=0)
+    check_range(tau, "tau (the temperature)", low=0)
     rng = np.random.default_rng(seed)
     device = next(model.parameters()).device
     langs = torch.full((n,), language, dtype=torch.long, device=device)
@@ -420,19 +432,17 @@ def sample_names(
     h = None
     chars = np.zeros((n, max_len), dtype=np.int64)
     done = np.zeros(n, dtype=bool)
+    seen = []
     model.eval()
     with torch.no_grad():
         for t in range(max_len):
             logits, h = model(x, langs, h)
-            logits = logits[0].double().cpu().numpy()  # (n, V)
+            y_t = logits[0].double().cpu().numpy()  # (n, V)
+            y_t[:, 1] = -np.inf  # never the unknown symbol
             if t == 0:
-                logits[:, 0] = -np.inf  # a name has at least one character
-            probs = softmax_temperature(logits, temperature)
-            # inverse-CDF draw: the first index whose cumulative probability exceeds u
-            # (never one of probability 0, and u < total keeps it inside the vocabulary)
-            cdf = np.cumsum(probs, axis=1)
-            u = rng.random(n) * cdf[:, -1]
-            nxt = (cdf <= u[:, None]).sum(axis=1)
+                y_t[:, 0] = -np.inf  # a name has at least one character
+            seen.append(y_t)
+            nxt = sample_next(y_t, tau, rng)
             nxt[done] = 0  # finished names stay finished
             chars[:, t] = nxt
             done |= nxt == 0
@@ -443,88 +453,22 @@ def sample_names(
     for row in chars:
         stop = np.flatnonzero(row == 0)
         names.append("".join(vocab[i] for i in row[: stop[0] if len(stop) else max_len]))
-    return names
-
-
-def first_char_probs(model: NameGenerator, language: int, temperature: float) -> np.ndarray:
-    """The distribution of a name's first character, (V,), at ``temperature``
-    (the stop marker excluded, as in ``sample_names``)."""
-    check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
-    device = next(model.parameters()).device
-    model.eval()
-    with torch.no_grad():
-        start = torch.zeros((1, 1), dtype=torch.long, device=device)
-        logits, _ = model(start, torch.tensor([language], device=device))
-    logits = logits[0, 0].double().cpu().numpy()
-    logits[0] = -np.inf
-    return softmax_temperature(logits, temperature)
+    return (names, np.stack(seen)) if return_logits else names
 
 
 def bigram_nll(train_names, train_langs, names, langs, vocab: list[str], alpha: float = 0.1):
     """Per-character NLL (nats) of a count-based baseline: a smoothed bigram
     table per language, ``P(c_t | c_{t-1}, language)`` with add-``alpha`` counts."""
     index = {c: i for i, c in enumerate(vocab)}
-    V, L = len(vocab), max(max(train_langs), max(langs)) + 1
-    counts = np.full((L, V, V), alpha)
+    V, n_languages = len(vocab), max(max(train_langs), max(langs)) + 1
+    counts = np.full((n_languages, V, V), alpha)
     for name, lang in zip(train_names, train_langs):
-        ids = [0] + [index[c] for c in name] + [0]
+        ids = [0] + [index.get(c, 1) for c in name] + [0]
         np.add.at(counts[lang], (ids[:-1], ids[1:]), 1)
     logp = np.log(counts / counts.sum(axis=2, keepdims=True))
     total, count = 0.0, 0
     for name, lang in zip(names, langs):
-        ids = [0] + [index[c] for c in name] + [0]
+        ids = [0] + [index.get(c, 1) for c in name] + [0]
         total -= logp[lang, ids[:-1], ids[1:]].sum()
         count += len(ids) - 1
     return total / count
-
-
-# ================================================================ exercise checkers
-
-
-def _seasonal_cases():
-    t = np.arange(40, dtype=float)
-    wave = 10 + 0.3 * t + np.sin(2 * np.pi * t / 12)
-    return [
-        ("a 40-month series with a trend and a 12-month season, start=30", (wave, 30, 12)),
-        ("the same series, start at the earliest possible month (start=12)", (wave, 12, 12)),
-        ("a short series with period 4, start=6", (np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9]), 6, 4)),
-        (
-            "period 1 (then it is the last-value forecast), start=1",
-            (np.array([3.0, 1.0, 4.0, 1.0, 5.0]), 1, 1),
-        ),
-    ]
-
-
-def check_seasonal_naive(learner_fn, quiet: bool = False):
-    """Check ``learner_fn(series, start, period)`` against ``seasonal_naive_forecast``."""
-    return check_function(
-        "seasonal_naive", learner_fn, seasonal_naive_forecast, _seasonal_cases(), quiet=quiet
-    )
-
-
-def _temperature_cases():
-    logits = np.array([[2.0, 1.0, 0.5, -1.0], [0.0, 3.0, 3.0, -2.0]])
-    return [
-        ("τ = 1 (the model's own distribution)", (logits, 1.0)),
-        ("τ = 0.5 (sharper)", (logits, 0.5)),
-        ("τ = 4 (flatter)", (logits, 4.0)),
-        ("τ = 0 (greedy: all mass on the largest logit, the first one on a tie)", (logits, 0.0)),
-        (
-            "τ = 1e-4 with large logits (must not overflow)",
-            (np.array([[800.0, 799.0, -50.0]]), 1e-4),
-        ),
-        ("a single row of logits, shape (V,)", (np.array([0.3, -0.2, 1.5]), 2.0)),
-    ]
-
-
-def check_softmax_temperature(learner_fn, quiet: bool = False):
-    """Check ``learner_fn(logits, temperature)`` against ``softmax_temperature``."""
-    return check_function(
-        "softmax_temperature",
-        learner_fn,
-        softmax_temperature,
-        _temperature_cases(),
-        rtol=1e-6,
-        atol=1e-9,
-        quiet=quiet,
-    )
