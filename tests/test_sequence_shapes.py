@@ -30,3 +30,18 @@ def test_last_states_match_packed_h_n():
         hs, _ = rnn(xs)
         _, h_n = rnn(torch.nn.utils.rnn.pack_padded_sequence(xs, lengths, enforce_sorted=False))
     np.testing.assert_allclose(last_states(hs.numpy(), lengths.numpy()), h_n[0].numpy(), atol=1e-14)
+
+
+def test_stacked_states_match_torch():
+    from helpers.exercises.nb03 import stacked_states
+
+    torch.manual_seed(2)
+    for T, B, D, H, L in [(1, 1, 2, 3, 1), (5, 3, 4, 2, 3)]:
+        deep = torch.nn.RNN(D, H, num_layers=L).double()
+        xs = torch.randn(T, B, D, dtype=torch.float64)
+        with torch.no_grad():
+            output, h_n = deep(xs)
+        layers = [params_from_torch(deep, layer=k) for k in range(L)]
+        ours, ours_h_n = stacked_states(xs.numpy(), layers)
+        np.testing.assert_allclose(ours, output.numpy(), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(ours_h_n, h_n.numpy(), rtol=1e-12, atol=1e-14)

@@ -21,6 +21,23 @@ def bidirectional_states(xs, params_fwd, params_bwd):
     return np.concatenate([hs_fwd, hs_bwd], axis=2)
 
 
+def stacked_states(xs, layer_params):
+    """A stacked (deep) RNN: each layer's states are the next layer's inputs.
+
+    xs: ``(T, B, D)``; layer_params: a list of ``L`` dicts (``W_xh``, ``W_hh``,
+    ``b_h``), layer 1 first (layer 1's ``W_xh`` is ``(H, D)``, the others'
+    ``(H, H)``); every layer starts from a zero state. Returns ``(output, h_n)``
+    as ``nn.RNN(num_layers=L)`` does: ``output (T, B, H)`` the top layer's
+    states, ``h_n (L, B, H)`` every layer's last state, layer 1 first.
+    """
+    inputs, last = xs, []
+    for params in layer_params:
+        h0 = np.zeros((xs.shape[1], params["W_hh"].shape[0]))
+        inputs, _ = rnn_forward(inputs, h0, params)  # this layer's states feed the next
+        last.append(inputs[-1])
+    return inputs, np.stack(last)
+
+
 # ------------------------------------------------------------------ cases
 
 
@@ -56,7 +73,43 @@ def _bidirectional_cases():
     return cases
 
 
+def _stacked_cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    for T, B, D, H, L in [(1, 1, 2, 3, 1), (4, 2, 3, 2, 2), (5, 3, 2, 4, 3), (4, 2, 3, 3, 2)]:
+        layers = [_params(rng, D if k == 0 else H, H) for k in range(L)]
+        cases.append(
+            (
+                f"T={T}, B={B}, D={D}, H={H}, {L} layer(s)" + (" (D = H)" if D == H else ""),
+                (rng.standard_normal((T, B, D)), layers),
+            )
+        )
+    return cases
+
+
 # -------------------------------------------------------- classic mistakes
+
+
+def _stacked_all_read_x(xs, layer_params):
+    h0 = np.zeros((xs.shape[1], layer_params[0]["W_hh"].shape[0]))
+    runs = [rnn_forward(xs, h0, params)[0] for params in layer_params]  # all read xs
+    return runs[-1], np.stack([r[-1] for r in runs])
+
+
+def _stacked_h_n_top_only(xs, layer_params):
+    output, _ = stacked_states(xs, layer_params)
+    return output, output[-1:]
+
+
+def _stacked_h_n_reversed(xs, layer_params):
+    output, h_n = stacked_states(xs, layer_params)
+    return output, h_n[::-1]
+
+
+def _stacked_output_bottom(xs, layer_params):
+    h0 = np.zeros((xs.shape[1], layer_params[0]["W_hh"].shape[0]))
+    bottom, _ = rnn_forward(xs, h0, layer_params[0])
+    return bottom, stacked_states(xs, layer_params)[1]
 
 
 def _bi_not_reversed_back(xs, pf, pb):
@@ -147,6 +200,35 @@ register(
             ),
             ("the forward weights used for both directions", _bi_same_weights),
             ("concatenated along time (axis 0) instead of features (axis 2)", _bi_stacked_in_time),
+        ],
+        atol=1e-12,
+    ),
+    Exercise(
+        "03-stacked",
+        "a stacked RNN of any depth from rnn_forward",
+        reference=stacked_states,
+        cases=_stacked_cases,
+        hints=[
+            "Loop over the layers. What does layer 2 read at step t? Not x_t.",
+            "Keep one variable for the current layer's input sequence: xs for layer 1, then the "
+            "states the previous layer just produced. Remember each layer's last state as you go.",
+            "inputs = xs; for params in layer_params: inputs = rnn_forward(inputs, zeros((B, H)), "
+            "params)[0]; keep inputs[-1]. Return (inputs, np.stack(kept)).",
+        ],
+        mistakes=[
+            (
+                "every layer reads the input x_t instead of the layer below's states",
+                _stacked_all_read_x,
+            ),
+            (
+                "h_n holds only the top layer's last state: (1, B, H), not (L, B, H)",
+                _stacked_h_n_top_only,
+            ),
+            ("h_n in the wrong order: PyTorch puts layer 1 first", _stacked_h_n_reversed),
+            (
+                "output is the bottom layer's states: PyTorch's output is the top layer's",
+                _stacked_output_bottom,
+            ),
         ],
         atol=1e-12,
     ),
