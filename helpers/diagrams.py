@@ -285,7 +285,13 @@ def draw_bidirectional_rnn(ax, T: int, outputs=None, fontsize: float = 10):
     ax.set_ylim(-0.45, 3.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    return {"forward": fwd, "backward": bwd, "inputs": ins, "outputs": out_patches, "arrows": arrows}
+    return {
+        "forward": fwd,
+        "backward": bwd,
+        "inputs": ins,
+        "outputs": out_patches,
+        "arrows": arrows,
+    }
 
 
 def draw_stacked_rnn(ax, T: int, layers: int = 2, dense: int = 0, outputs=None, fontsize=10):
