@@ -396,3 +396,139 @@ def draw_bptt_backward(ax, T: int = 4, highlight: int | None = None, fontsize: f
         "to_sum": to_sum,
         "sum": total,
     }
+
+
+# ============================================================================
+# Notebook 03: bidirectional and stacked networks, unrolled
+# ============================================================================
+
+_FACE_DENSE, _EDGE_DENSE = "#eeeeee", "#777777"  # a feed-forward layer (no recurrence)
+
+
+def _link(ax, start, end, rad: float = 0.0, color: str = "#444444", label=None, fontsize=8):
+    """An arrow from ``start`` to ``end`` (curved when ``rad`` != 0); returns it."""
+    arrow = ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": color,
+            "lw": 1.1,
+            "shrinkA": 0,
+            "shrinkB": 0,
+            "connectionstyle": f"arc3,rad={rad}",
+        },
+        zorder=1,
+    )
+    if label:
+        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+        ax.text(mx, my + 0.05, label, ha="center", va="bottom", fontsize=fontsize, color=color)
+    return arrow
+
+
+def draw_bidirectional_rnn(ax, T: int, outputs=None, fontsize: float = 10):
+    """Draw a bidirectional RNN unrolled over ``T`` steps onto ``ax`` (axis turned off).
+
+    Bottom to top: inputs ``x_t``; the backward states ``h←_t`` (arrows run from
+    step ``t+1`` to ``t``, starting from ``h←_{T+1} = 0``); the forward states
+    ``h→_t`` (from ``h→_0 = 0``); outputs ``y_t``, each reading both states of its
+    step, ``[h→_t; h←_t]``. Every input feeds both directions.
+    outputs: which steps have an output, as in ``draw_unrolled_rnn`` (None = all).
+    Returns ``{"forward": [patch per step], "backward": [...], "inputs": {t: patch},
+    "outputs": {t: patch}, "arrows": [every arrow drawn]}``.
+    """
+    check_range(T, "T", 1, 50, integer=True)
+    outs = _steps(outputs, T, "outputs")
+    dx, arrows = 1.45, []
+    fwd, bwd, ins, out_patches = [], [], {}, {}
+    ax.text(0, 2, r"$\overrightarrow{h}_0$", ha="center", va="center", fontsize=fontsize)
+    ax.text((T + 1) * dx, 1, rf"$\overleftarrow{{h}}_{{{T + 1}}}$", ha="center", va="center",
+            fontsize=fontsize)  # fmt: skip
+    for t in range(1, T + 1):
+        cx = t * dx
+        ins[t] = _box(ax, cx, 0, f"$x_{{{t}}}$", "x", h=0.42, fontsize=fontsize)
+        bwd.append(_box(ax, cx, 1, rf"$\overleftarrow{{h}}_{{{t}}}$", "d", fontsize=fontsize))
+        fwd.append(_box(ax, cx, 2, rf"$\overrightarrow{{h}}_{{{t}}}$", "h", fontsize=fontsize))
+        start = (cx - dx + 0.31, 2) if t > 1 else (0.25, 2)
+        arrows.append(_link(ax, start, (cx - 0.31, 2)))  # forward in time
+        start = (cx + dx - 0.31, 1) if t < T else ((T + 1) * dx - 0.3, 1)
+        arrows.append(_link(ax, start, (cx + 0.31, 1), color=COLORS["purple"]))  # backward
+        arrows.append(_link(ax, (cx - 0.1, 0.21), (cx - 0.1, 0.75)))  # x_t -> h<-_t
+        arrows.append(_link(ax, (cx + 0.16, 0.21), (cx + 0.16, 1.75), rad=0.45))  # x_t -> h->_t
+        if t in outs:
+            out_patches[t] = _box(ax, cx, 3, f"$y_{{{t}}}$", "y", h=0.42, fontsize=fontsize)
+            arrows.append(_link(ax, (cx + 0.1, 2.25), (cx + 0.1, 2.79)))  # h->_t -> y_t
+            arrows.append(_link(ax, (cx - 0.16, 1.25), (cx - 0.16, 2.79), rad=-0.45))  # h<-_t
+    ax.set_xlim(-0.45, (T + 1) * dx + 0.45)
+    ax.set_ylim(-0.45, 3.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {
+        "forward": fwd,
+        "backward": bwd,
+        "inputs": ins,
+        "outputs": out_patches,
+        "arrows": arrows,
+    }
+
+
+def draw_stacked_rnn(ax, T: int, layers: int = 2, dense: int = 0, outputs=None, fontsize=10):
+    """Draw a stacked (deep) RNN unrolled over ``T`` steps onto ``ax`` (axis turned off).
+
+    Bottom to top: inputs ``x_t``; ``layers`` recurrent layers ``h^(l)_t``, each
+    with its own weights and its own recurrent arrows, layer ``l`` reading
+    layer ``l-1``'s state of the same step; then ``dense`` feed-forward layers
+    ``z^(k)_t`` (grey: applied to each step on its own, no arrows in time);
+    then the outputs ``y_t``.
+    outputs: which steps have an output, as in ``draw_unrolled_rnn`` (None = all);
+        the dense layers are drawn only where there is an output.
+    Returns ``{"cells": {(layer, t): patch}, "dense": {(k, t): patch},
+    "inputs": {t: patch}, "outputs": {t: patch}, "arrows": [every arrow]}``
+    with layers and dense layers numbered from 1.
+    """
+    check_range(T, "T", 1, 50, integer=True)
+    check_range(layers, "layers", 1, 6, integer=True)
+    check_range(dense, "dense", 0, 4, integer=True)
+    outs = _steps(outputs, T, "outputs")
+    dx, arrows = 1.35, []
+    cells, dense_patches, ins, out_patches = {}, {}, {}, {}
+    for layer in range(1, layers + 1):
+        name = f"h^{{({layer})}}" if layers > 1 else "h"
+        ax.text(0, layer, f"${name}_0$", ha="center", va="center", fontsize=fontsize)
+    for t in range(1, T + 1):
+        cx = t * dx
+        ins[t] = _box(ax, cx, 0, f"$x_{{{t}}}$", "x", h=0.42, fontsize=fontsize)
+        below = 0.21
+        for layer in range(1, layers + 1):
+            name = f"h^{{({layer})}}_{{{t}}}" if layers > 1 else f"h_{{{t}}}"
+            cells[layer, t] = _box(ax, cx, layer, f"${name}$", "h", fontsize=fontsize)
+            arrows.append(_link(ax, (cx, layer - 1 + below), (cx, layer - 0.25)))  # from below
+            below = 0.25
+            start = (cx - dx + 0.31, layer) if t > 1 else (0.3, layer)
+            arrows.append(_link(ax, start, (cx - 0.31, layer)))  # in time, this layer's W_hh
+        if t not in outs:
+            continue
+        level = layers
+        for k in range(1, dense + 1):
+            level += 1
+            name = f"z^{{({k})}}_{{{t}}}" if dense > 1 else f"z_{{{t}}}"
+            patch = FancyBboxPatch(
+                (cx - 0.31, level - 0.21), 0.62, 0.42,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                facecolor=_FACE_DENSE, edgecolor=_EDGE_DENSE, linewidth=1.4, zorder=2,
+            )  # fmt: skip
+            ax.add_patch(patch)
+            ax.text(cx, level, f"${name}$", ha="center", va="center", fontsize=fontsize, zorder=3)
+            dense_patches[k, t] = patch
+            arrows.append(_link(ax, (cx, level - 1 + below), (cx, level - 0.21)))
+            below = 0.21
+        out_patches[t] = _box(ax, cx, level + 1, f"$y_{{{t}}}$", "y", h=0.42, fontsize=fontsize)
+        arrows.append(_link(ax, (cx, level + below), (cx, level + 1 - 0.21)))
+    top = layers + (dense if outs else 0) + (1 if outs else 0)
+    ax.set_xlim(-0.45, T * dx + 0.45)
+    ax.set_ylim(-0.45, top + 0.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"cells": cells, "dense": dense_patches, "inputs": ins, "outputs": out_patches,
+            "arrows": arrows}  # fmt: skip

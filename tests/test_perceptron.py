@@ -6,6 +6,7 @@ import torch
 
 from helpers.numerics import gradient_check
 from helpers.perceptron import (
+    MLP_KEYS,
     blobs_dataset,
     init_mlp,
     linear_backward,
@@ -92,9 +93,9 @@ def test_perceptron_rejects_bad_inputs():
     with pytest.raises(ValueError, match=r"W: expected shape \(K, D=2\).*got \(1, 3\)"):
         perceptron_forward(X, np.zeros((1, 3)), np.zeros(1))
     with pytest.raises(ValueError, match="b"):
-        perceptron_update(np.zeros((1, 2)), np.zeros(2), X[0], T[0])
+        train_perceptron(X, T, W=np.zeros((1, 2)), b=np.zeros(2))
     with pytest.raises(ValueError, match="lr"):
-        perceptron_update(np.zeros((1, 2)), np.zeros(1), X[0], T[0], lr=-1.0)
+        train_perceptron(X, T, lr=-1.0)
     with pytest.raises(ValueError, match="T"):
         train_perceptron(X, T[:3])
     with pytest.raises(TypeError, match="epochs"):
@@ -207,3 +208,51 @@ def test_mlp_rejects_bad_inputs():
         mlp_loss(params, X, T[:, 0], output="softmax")
     with pytest.raises(TypeError, match="torch.Tensor"):
         mlp_forward(torch.zeros(4, 2), params)
+
+
+# ------------------------------------------------ notebook 01's exercises
+
+
+def test_mlp_gradients_solution_is_the_course_backward_pass():
+    """The exercise's written-out solution gives mlp_loss's gradients, which match
+    finite differences: so the checker compares against the right numbers."""
+    from helpers.exercises.nb01 import _mlp_cases, mlp_gradients
+    from helpers.numerics import gradient_check
+
+    for _, (X, T, params) in _mlp_cases():
+        grads = mlp_gradients(X, T, params)
+        _, want = mlp_loss(params, X, T)
+        for k in MLP_KEYS:
+            np.testing.assert_allclose(grads[k], want[k], rtol=1e-12, atol=1e-15)
+        errors = gradient_check(lambda p, X=X, T=T: mlp_loss(p, X, T)[0], params, grads)
+        assert max(errors.values()) < 1e-6
+
+
+def test_exercise_verdicts_say_what_differs(capsys):
+    """Moved from the old test_checkers_perceptron: the verdict names the problem."""
+    from helpers.activations import sigmoid, step
+    from helpers.exercises import EXERCISES
+
+    def update_in_place(W, b, x, t, lr):
+        y = step(W @ x + b)
+        W += lr * np.outer(t - y, x)
+        b += lr * (t - y)
+        return W, b
+
+    def sigmoid_prime_no_return(z):
+        s = sigmoid(z)
+        s * (1 - s)  # noqa: B018 - the mistake under test
+
+    def softmax_naive(z):
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    assert not EXERCISES["01-perceptron-update"].check(update_in_place)
+    assert "changed its input in place" in capsys.readouterr().out
+    assert not EXERCISES["01-sigmoid-prime"].check(sigmoid_prime_no_return)
+    assert "forget `return`" in capsys.readouterr().out
+    assert not EXERCISES["01-softmax"].check(softmax_naive)
+    out = capsys.readouterr().out
+    assert "NaN" in out and "no max-shift" in out
+    assert EXERCISES["01-softmax"].check(softmax_naive, quiet=True).status == "failed"
+    assert capsys.readouterr().out == ""
