@@ -57,7 +57,11 @@ def _compare(got, want, rtol: float, atol: float) -> str | None:
     if got is None:
         return "returned None (did you forget `return`?)"
     want_arr = np.asarray(want)
-    got_kind = getattr(got, "dtype", np.asarray(got).dtype).kind if not isinstance(got, (int, float)) else None
+    got_kind = (
+        getattr(got, "dtype", np.asarray(got).dtype).kind
+        if not isinstance(got, (int, float))
+        else None
+    )
     if want_arr.dtype.kind in "iu" and got_kind is not None and got_kind not in "iu":
         return (
             f"expected an integer array (dtype {want_arr.dtype}), got dtype {np.asarray(got).dtype}: "

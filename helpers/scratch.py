@@ -118,20 +118,6 @@ def last_states(hs, lengths):
     return hs[lengths - 1, np.arange(hs.shape[1])]
 
 
-def check_last_states(fn):
-    """Check ``fn(hs, lengths) -> (B, H)`` against ``last_states`` (notebook 03's
-    exercise; to move into ``helpers.exercises.nb03``)."""
-    rng = np.random.default_rng(3)
-    cases = []
-    for T, B, H in [(1, 1, 2), (5, 3, 2), (6, 4, 3)]:
-        lengths = rng.integers(1, T + 1, size=B)
-        lengths[0] = T  # one full-length sequence in every batch
-        cases.append(
-            (f"T={T}, B={B}, lengths={lengths.tolist()}", (rng.standard_normal((T, B, H)), lengths))
-        )
-    return check_function("last_states", fn, last_states, cases)
-
-
 # ============================================================================
 # LSTM (PyTorch's gate order: input i, forget f, cell candidate g, output o)
 #   [z_i; z_f; z; z_o] = W_xh x_t + W_hh h_{t-1} + b_h          (4H rows)

@@ -109,12 +109,16 @@ class Exercise:
         if self.is_question:
             result = CheckResult(self.id, NOT_ATTEMPTED, ["a question: compare with .solution()"])
             if not quiet:
-                print(f"{self.id} is a question to think about; `.solution()` shows a worked answer.")
+                print(
+                    f"{self.id} is a question to think about; `.solution()` shows a worked answer."
+                )
             return result
         if not callable(answer):
             result = CheckResult(self.id, FAILED, [f"expected your function, got {answer!r}"])
             if not quiet:
-                print(f"✗ {self.id}: pass your function itself, e.g. .check({self.reference.__name__}); got {type(answer).__name__}.")
+                print(
+                    f"✗ {self.id}: pass your function itself, e.g. .check({self.reference.__name__}); got {type(answer).__name__}."
+                )
             return result
         result = self._run(answer)
         _RESULTS[self.id] = result.status
@@ -124,7 +128,9 @@ class Exercise:
         if result.status == PASSED:
             print(f"✓ {self.id}: correct on all {n} cases. Well done.")
         elif result.status == NOT_ATTEMPTED:
-            print(f"… {self.id}: not attempted yet. Replace `raise NotImplementedError` with your code and run the cell again (`.hint()` helps).")
+            print(
+                f"… {self.id}: not attempted yet. Replace `raise NotImplementedError` with your code and run the cell again (`.hint()` helps)."
+            )
         else:
             wrong = [m for m in result.messages if not m.startswith("✓")]
             print(f"✗ {self.id}: {len(wrong)} of {n} cases are wrong.")
