@@ -420,7 +420,7 @@ def draw_gru_cell(ax, highlight: str | None = None) -> dict:
     _wire(ax, [(4.5, gy), (5.3 - 0.36, gy)], cand)
     _wire(ax, [(5.6, bus), (5.6, gy - 0.25)], cand)
     gates["$n_t$"] = _gate_box(ax, 5.6, gy, "tanh", "", cand)
-    cand.append(ax.text(6.0, gy - 0.3, "$n_t$", ha="left", va="top", fontsize=10))
+    cand.append(ax.text(6.0, gy + 0.3, "$n_t$", ha="left", va="bottom", fontsize=10))
     _op(ax, 6.5, 3.6, "×", cand)
     _wire(ax, [(5.6, gy + 0.25), (5.6, 3.6), (6.3, 3.6)], cand)
     # update: z_t keeps the old state, 1 - z_t lets the candidate in
