@@ -295,6 +295,26 @@ def _apply_highlight(parts, chosen):
                     a.set_linewidth(2.6)
 
 
+def _cell_frame(ax, highlight, paths):
+    """Check ``highlight`` and draw the cell's grey body."""
+    if highlight is not None and highlight not in paths:
+        raise ValueError(f"highlight: expected None or one of {sorted(paths)}, got {highlight!r}")
+    body = FancyBboxPatch((0.9, 0.75), 8.0, 4.55, boxstyle="round,pad=0,rounding_size=0.3",
+                          facecolor="#f7f7f7", edgecolor="#bbbbbb", lw=1.0, zorder=0)  # fmt: skip
+    ax.add_patch(body)
+
+
+def _finish_cell(ax, parts, paths, highlight):
+    """Highlight the chosen path, frame the cell, turn the axis off; returns the lit parts."""
+    chosen = set(paths[highlight]) if highlight else set()
+    _apply_highlight(parts, chosen)
+    ax.set_xlim(-0.1, 10.0)
+    ax.set_ylim(-0.35, 5.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return chosen
+
+
 LSTM_PATHS = {
     "forget": ("forget",),
     "input": ("input", "candidate"),
@@ -317,14 +337,8 @@ def draw_lstm_cell(ax, highlight: str | None = None) -> dict:
     Returns ``{"parts": {name: [artists]}, "gates": {symbol: box patch},
     "highlighted": set of part names}``.
     """
-    if highlight is not None and highlight not in LSTM_PATHS:
-        raise ValueError(
-            f"highlight: expected None or one of {sorted(LSTM_PATHS)}, got {highlight!r}"
-        )
+    _cell_frame(ax, highlight, LSTM_PATHS)
     parts: dict = {}
-    body = FancyBboxPatch((0.9, 0.75), 8.0, 4.55, boxstyle="round,pad=0,rounding_size=0.3",
-                          facecolor="#f7f7f7", edgecolor="#bbbbbb", lw=1.0, zorder=0)  # fmt: skip
-    ax.add_patch(body)
     hw, bus, gy = 4.6, 1.4, 2.55  # heights of the highway, the input bus and the gates
     highway, forget, inp, cand, out, common = (
         _cell_part(parts, k)
@@ -365,12 +379,7 @@ def draw_lstm_cell(ax, highlight: str | None = None) -> dict:
     _wire(ax, [(6.2 + 0.36, gy), (7.1, gy)], out)
     _wire(ax, [(7.3, gy - 0.2), (7.3, bus), (9.8, bus)], out)
     out.append(ax.text(9.8, bus + 0.12, "$h_t$", ha="right", va="bottom", fontsize=11))
-    chosen = set(LSTM_PATHS[highlight]) if highlight else set()
-    _apply_highlight(parts, chosen)
-    ax.set_xlim(-0.1, 10.0)
-    ax.set_ylim(-0.35, 5.6)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    chosen = _finish_cell(ax, parts, LSTM_PATHS, highlight)
     return {"parts": parts, "gates": gates, "highlighted": chosen}
 
 
@@ -387,14 +396,8 @@ def draw_gru_cell(ax, highlight: str | None = None) -> dict:
     highlight: None, or one of ``GRU_PATHS`` ("reset", "update", "candidate").
     Returns ``{"parts", "gates", "highlighted"}`` as ``draw_lstm_cell`` does.
     """
-    if highlight is not None and highlight not in GRU_PATHS:
-        raise ValueError(
-            f"highlight: expected None or one of {sorted(GRU_PATHS)}, got {highlight!r}"
-        )
+    _cell_frame(ax, highlight, GRU_PATHS)
     parts: dict = {}
-    body = FancyBboxPatch((0.9, 0.75), 8.0, 4.55, boxstyle="round,pad=0,rounding_size=0.3",
-                          facecolor="#f7f7f7", edgecolor="#bbbbbb", lw=1.0, zorder=0)  # fmt: skip
-    ax.add_patch(body)
     top, bus, gy = 4.6, 1.4, 2.55
     state, reset, update, cand, common = (
         _cell_part(parts, k) for k in ("state", "reset", "update", "candidate", "common")
@@ -431,12 +434,7 @@ def draw_gru_cell(ax, highlight: str | None = None) -> dict:
     _wire(ax, [(4.82, 4.05), (6.5, 4.05), (6.5, 3.8)], update)
     _op(ax, 6.5, top, "+", cand)
     _wire(ax, [(6.5, 3.8), (6.5, top - 0.2)], cand)
-    chosen = set(GRU_PATHS[highlight]) if highlight else set()
-    _apply_highlight(parts, chosen)
-    ax.set_xlim(-0.1, 10.0)
-    ax.set_ylim(-0.35, 5.6)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    chosen = _finish_cell(ax, parts, GRU_PATHS, highlight)
     return {"parts": parts, "gates": gates, "highlighted": chosen}
 
 
