@@ -532,3 +532,273 @@ def draw_stacked_rnn(ax, T: int, layers: int = 2, dense: int = 0, outputs=None, 
     ax.axis("off")
     return {"cells": cells, "dense": dense_patches, "inputs": ins, "outputs": out_patches,
             "arrows": arrows}  # fmt: skip
+
+
+# =============================================================================
+# Notebook 07: the LSTM and GRU cells (after colah's "Understanding LSTM
+# Networks"), each path highlighted in turn, and the LSTM unrolled with its
+# cell-state highway.
+# =============================================================================
+
+_WIRE = "#555555"
+_FADED = 0.25  # alpha of the parts that are not highlighted
+_PATH_COLOR = COLORS["red"]
+
+
+def _cell_part(parts, name):
+    return parts.setdefault(name, [])
+
+
+def _wire(ax, points, part, arrow=True, lw=1.3):
+    """A polyline through ``points`` with an arrowhead at its end; returns its artists."""
+    xs, ys = zip(*points)
+    (line,) = ax.plot(xs[:-1] + (xs[-1],), ys[:-1] + (ys[-1],), color=_WIRE, lw=lw, zorder=1,
+                      solid_capstyle="round")  # fmt: skip
+    part.append(line)
+    if arrow:
+        head = ax.annotate(
+            "", xy=points[-1], xytext=points[-2],
+            arrowprops={"arrowstyle": "-|>", "color": _WIRE, "lw": lw, "shrinkA": 0, "shrinkB": 0,
+                        "mutation_scale": 10},
+            zorder=1,
+        )  # fmt: skip
+        part.append(head)
+
+
+def _gate_box(ax, x, y, text, symbol, part, w=0.72, h=0.5):
+    patch = FancyBboxPatch(
+        (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+        facecolor=_FACE["h"], edgecolor=_EDGE["h"], linewidth=1.3, zorder=2,
+    )  # fmt: skip
+    ax.add_patch(patch)
+    part.append(patch)
+    part.append(ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=3))
+    part.append(ax.text(x - w / 2 - 0.06, y + h / 2 + 0.05, symbol, ha="right", va="bottom",
+                        fontsize=10, zorder=3))  # fmt: skip
+    return patch
+
+
+def _op(ax, x, y, text, part, r=0.2, fontsize=10):
+    from matplotlib.patches import Circle
+
+    circle = Circle((x, y), r, facecolor="#fff6e0", edgecolor=COLORS["orange"], lw=1.2, zorder=2)
+    ax.add_patch(circle)
+    part.append(circle)
+    part.append(ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3))
+    return circle
+
+
+def _apply_highlight(parts, chosen):
+    """Colour the chosen parts' wires, fill their boxes in yellow, fade the rest."""
+    from matplotlib.patches import Patch
+    from matplotlib.text import Annotation
+
+    for name, artists in parts.items():
+        on = name in chosen
+        for a in artists:
+            if chosen and not on:
+                a.set_alpha(_FADED)
+                if isinstance(a, Annotation) and a.arrow_patch is not None:
+                    a.arrow_patch.set_alpha(_FADED)
+            elif on:
+                if isinstance(a, Annotation) and a.arrow_patch is not None:
+                    a.arrow_patch.set_color(_PATH_COLOR)
+                elif isinstance(a, Patch):
+                    a.set_facecolor(HIGHLIGHT)
+                elif hasattr(a, "set_linewidth") and hasattr(a, "get_xydata"):
+                    a.set_color(_PATH_COLOR)
+                    a.set_linewidth(2.6)
+
+
+def _cell_frame(ax, highlight, paths):
+    """Check ``highlight`` and draw the cell's grey body."""
+    if highlight is not None and highlight not in paths:
+        raise ValueError(f"highlight: expected None or one of {sorted(paths)}, got {highlight!r}")
+    body = FancyBboxPatch((0.9, 0.75), 8.0, 4.55, boxstyle="round,pad=0,rounding_size=0.3",
+                          facecolor="#f7f7f7", edgecolor="#bbbbbb", lw=1.0, zorder=0)  # fmt: skip
+    ax.add_patch(body)
+
+
+def _finish_cell(ax, parts, paths, highlight):
+    """Highlight the chosen path, frame the cell, turn the axis off; returns the lit parts."""
+    chosen = set(paths[highlight]) if highlight else set()
+    _apply_highlight(parts, chosen)
+    ax.set_xlim(-0.1, 10.0)
+    ax.set_ylim(-0.35, 5.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return chosen
+
+
+LSTM_PATHS = {
+    "forget": ("forget",),
+    "input": ("input", "candidate"),
+    "output": ("output",),
+    "cell": ("highway",),
+}
+"""What ``draw_lstm_cell(highlight=...)`` lights up: the forget gate's path,
+the input gate with the candidate it writes, the output gate, or the cell state."""
+
+
+def draw_lstm_cell(ax, highlight: str | None = None) -> dict:
+    """Draw one LSTM cell onto ``ax`` in the course's notation.
+
+    The cell state runs along the top (``c_{t-1}`` -> × ``f_t`` -> + ``i_t ⊙ g_t``
+    -> ``c_t``); ``h_{t-1}`` and ``x_t`` feed the gates from below; ``h_t =
+    o_t ⊙ tanh(c_t)`` leaves on the right.
+    highlight: None, or one of ``LSTM_PATHS`` ("forget", "input", "output",
+        "cell"): that path's boxes are filled in yellow, its wires drawn in red,
+        and everything else is faded.
+    Returns ``{"parts": {name: [artists]}, "gates": {symbol: box patch},
+    "highlighted": set of part names}``.
+    """
+    _cell_frame(ax, highlight, LSTM_PATHS)
+    parts: dict = {}
+    hw, bus, gy = 4.6, 1.4, 2.55  # heights of the highway, the input bus and the gates
+    highway, forget, inp, cand, out, common = (
+        _cell_part(parts, k)
+        for k in ("highway", "forget", "input", "candidate", "output", "common")
+    )
+    # the cell state: c_{t-1} -> x -> + -> c_t
+    _wire(ax, [(0.0, hw), (2.1, hw)], highway)
+    _wire(ax, [(2.5, hw), (3.8, hw)], highway)
+    _wire(ax, [(4.2, hw), (9.8, hw)], highway, lw=1.3)
+    highway.append(ax.text(0.0, hw + 0.25, "$c_{t-1}$", ha="left", va="bottom", fontsize=11))
+    highway.append(ax.text(9.8, hw + 0.25, "$c_t$", ha="right", va="bottom", fontsize=11))
+    # inputs: h_{t-1} from the left, x_t from below, one bus into the four blocks
+    _wire(ax, [(0.0, bus), (6.2, bus)], common, arrow=False)
+    _wire(ax, [(1.6, -0.2), (1.6, bus)], common, arrow=False)
+    common.append(ax.text(0.0, bus - 0.12, "$h_{t-1}$", ha="left", va="top", fontsize=11))
+    common.append(ax.text(1.75, -0.2, "$x_t$", ha="left", va="bottom", fontsize=11))
+    gates = {}
+    for x, text, symbol, part in (
+        (2.3, "σ", "$f_t$", forget), (3.5, "σ", "$i_t$", inp),
+        (4.5, "tanh", "$g_t$", cand), (6.2, "σ", "$o_t$", out),
+    ):  # fmt: skip
+        _wire(ax, [(x, bus), (x, gy - 0.25)], part)
+        gates[symbol] = _gate_box(ax, x, gy, text, symbol, part)
+    # forget: f_t multiplies c_{t-1}
+    _op(ax, 2.3, hw, "×", forget)
+    _wire(ax, [(2.3, gy + 0.25), (2.3, hw - 0.2)], forget)
+    # input: i_t ⊙ g_t is added to the cell
+    _op(ax, 4.0, 3.65, "×", inp)
+    _wire(ax, [(3.5, gy + 0.25), (3.5, 3.65), (3.8, 3.65)], inp)
+    _wire(ax, [(4.5, gy + 0.25), (4.5, 3.65), (4.2, 3.65)], cand)
+    _op(ax, 4.0, hw, "+", inp)
+    _wire(ax, [(4.0, 3.85), (4.0, hw - 0.2)], inp)
+    # output: h_t = o_t ⊙ tanh(c_t)
+    _wire(ax, [(7.3, hw), (7.3, 3.85)], out)
+    _op(ax, 7.3, 3.6, "tanh", out, r=0.3, fontsize=8)
+    _wire(ax, [(7.3, 3.3), (7.3, gy + 0.2)], out)
+    _op(ax, 7.3, gy, "×", out)
+    _wire(ax, [(6.2 + 0.36, gy), (7.1, gy)], out)
+    _wire(ax, [(7.3, gy - 0.2), (7.3, bus), (9.8, bus)], out)
+    out.append(ax.text(9.8, bus + 0.12, "$h_t$", ha="right", va="bottom", fontsize=11))
+    chosen = _finish_cell(ax, parts, LSTM_PATHS, highlight)
+    return {"parts": parts, "gates": gates, "highlighted": chosen}
+
+
+GRU_PATHS = {"reset": ("reset",), "update": ("update",), "candidate": ("candidate",)}
+"""What ``draw_gru_cell(highlight=...)`` lights up."""
+
+
+def draw_gru_cell(ax, highlight: str | None = None) -> dict:
+    """Draw one GRU cell (PyTorch's form) onto ``ax`` in the course's notation.
+
+    The state runs along the top: ``h_t = z_t ⊙ h_{t-1} + (1 - z_t) ⊙ n_t``; the
+    reset gate multiplies the hidden part of the candidate, ``n_t = tanh(W_xn x_t
+    + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn))``.
+    highlight: None, or one of ``GRU_PATHS`` ("reset", "update", "candidate").
+    Returns ``{"parts", "gates", "highlighted"}`` as ``draw_lstm_cell`` does.
+    """
+    _cell_frame(ax, highlight, GRU_PATHS)
+    parts: dict = {}
+    top, bus, gy = 4.6, 1.4, 2.55
+    state, reset, update, cand, common = (
+        _cell_part(parts, k) for k in ("state", "reset", "update", "candidate", "common")
+    )
+    _wire(ax, [(0.0, top), (1.9, top)], state)
+    _wire(ax, [(2.3, top), (6.3, top)], state)
+    _wire(ax, [(6.7, top), (9.8, top)], state)
+    state.append(ax.text(0.0, top + 0.25, "$h_{t-1}$", ha="left", va="bottom", fontsize=11))
+    state.append(ax.text(9.8, top + 0.25, "$h_t$", ha="right", va="bottom", fontsize=11))
+    _wire(ax, [(1.1, top), (1.1, bus), (5.6, bus)], common, arrow=False)  # h_{t-1} down to the bus
+    _wire(ax, [(1.5, -0.2), (1.5, bus)], common, arrow=False)
+    common.append(ax.text(1.65, -0.2, "$x_t$", ha="left", va="bottom", fontsize=11))
+    gates = {}
+    for x, text, symbol, part in ((2.1, "σ", "$z_t$", update), (3.3, "σ", "$r_t$", reset)):
+        _wire(ax, [(x, bus), (x, gy - 0.25)], part)
+        gates[symbol] = _gate_box(ax, x, gy, text, symbol, part)
+    # reset: r_t ⊙ (W_hn h_{t-1} + b_hn) inside the candidate
+    _op(ax, 4.3, gy, "×", reset)
+    _wire(ax, [(3.3, gy + 0.25), (3.3, 3.35), (4.3, 3.35), (4.3, gy + 0.2)], reset)
+    _wire(ax, [(4.3, bus), (4.3, gy - 0.2)], reset)
+    reset.append(ax.text(4.4, 1.95, "$W_{hn} h_{t-1}$", ha="left", va="center", fontsize=8))
+    # candidate n_t
+    _wire(ax, [(4.5, gy), (5.3 - 0.36, gy)], cand)
+    _wire(ax, [(5.6, bus), (5.6, gy - 0.25)], cand)
+    gates["$n_t$"] = _gate_box(ax, 5.6, gy, "tanh", "", cand)
+    cand.append(ax.text(6.0, gy + 0.3, "$n_t$", ha="left", va="bottom", fontsize=10))
+    _op(ax, 6.5, 3.6, "×", cand)
+    _wire(ax, [(5.6, gy + 0.25), (5.6, 3.6), (6.3, 3.6)], cand)
+    # update: z_t keeps the old state, 1 - z_t lets the candidate in
+    _op(ax, 2.1, top, "×", update)
+    _wire(ax, [(2.1, gy + 0.25), (2.1, top - 0.2)], update)
+    _op(ax, 4.6, 4.05, "1−", update, r=0.22, fontsize=8)
+    _wire(ax, [(2.1, 4.05), (4.38, 4.05)], update)
+    _wire(ax, [(4.82, 4.05), (6.5, 4.05), (6.5, 3.8)], update)
+    _op(ax, 6.5, top, "+", cand)
+    _wire(ax, [(6.5, 3.8), (6.5, top - 0.2)], cand)
+    chosen = _finish_cell(ax, parts, GRU_PATHS, highlight)
+    return {"parts": parts, "gates": gates, "highlighted": chosen}
+
+
+def draw_lstm_unrolled(ax, T: int = 3) -> dict:
+    """Draw an LSTM unrolled over ``T`` steps, with its cell-state highway.
+
+    The cell state ``c_t`` runs straight through every cell along the top,
+    touched only by one × (forget) and one + (write) per step; the hidden
+    state ``h_t`` runs below, through the gates. Returns ``{"cells": [patch per
+    step], "highway": line, "ops": [circle per × and +]}``.
+    """
+    check_range(T, "T", 1, 8, integer=True)
+    dx, w = 3.0, 2.2
+    cells, ops, junk = [], [], []
+    for k in range(T):
+        x0 = 0.6 + k * dx
+        cells.append(_box_at(ax, x0, w))
+        t = k + 1
+        ax.text(x0 + w / 2, 1.15, f"gates\n$i_{t}, f_{t}, g_{t}, o_{t}$",
+                ha="center", va="center", fontsize=7, color="#555555", zorder=3)  # fmt: skip
+        ops.append(_op(ax, x0 + 0.6, 2.1, "×", junk))
+        ops.append(_op(ax, x0 + 1.4, 2.1, "+", junk))
+        ax.annotate("", xy=(x0 + 1.6, -0.05), xytext=(x0 + 1.6, -0.7),
+                    arrowprops={"arrowstyle": "-|>", "color": _WIRE, "lw": 1.1})  # fmt: skip
+        ax.text(x0 + 1.6, -0.75, f"$x_{{{k + 1}}}$", ha="center", va="top", fontsize=10)
+        ax.annotate("", xy=(x0 + 1.9, 3.3), xytext=(x0 + 1.9, 2.45),
+                    arrowprops={"arrowstyle": "-|>", "color": COLORS["blue"], "lw": 1.1})  # fmt: skip
+        ax.text(x0 + 1.9, 3.35, f"$h_{{{k + 1}}}$", ha="center", va="bottom", fontsize=10)
+        if k < T - 1:  # h_t into the next cell
+            ax.annotate("", xy=(x0 + dx, 0.55), xytext=(x0 + w, 0.55),
+                        arrowprops={"arrowstyle": "-|>", "color": COLORS["blue"], "lw": 1.1})  # fmt: skip
+    (highway,) = ax.plot([0.0, 0.6 + (T - 1) * dx + w + 0.6], [2.1, 2.1], color=COLORS["green"],
+                         lw=3.5, zorder=1, solid_capstyle="butt")  # fmt: skip
+    ax.text(0.0, 2.3, "$c_0$", ha="left", va="bottom", fontsize=10)
+    ax.text(0.6 + (T - 1) * dx + w + 0.6, 2.3, f"$c_{{{T}}}$", ha="right", va="bottom", fontsize=10)
+    ax.text(0.0, 0.75, "$h_0$", ha="left", va="bottom", fontsize=10)
+    ax.annotate("", xy=(0.6, 0.55), xytext=(0.0, 0.55),
+                arrowprops={"arrowstyle": "-|>", "color": COLORS["blue"], "lw": 1.1})  # fmt: skip
+    ax.text((0.6 + (T - 1) * dx + w + 0.6) / 2, -1.25, "green: the cell state $c_t$, a highway (one × forget,"
+            " one + write per step); blue: $h_t$", ha="center", va="top", fontsize=8, color="#444444")  # fmt: skip
+    ax.set_xlim(-0.1, 0.6 + (T - 1) * dx + w + 0.7)
+    ax.set_ylim(-1.75, 3.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"cells": cells, "highway": highway, "ops": ops}
+
+
+def _box_at(ax, x0, w):
+    patch = FancyBboxPatch((x0, -0.05), w, 2.5, boxstyle="round,pad=0,rounding_size=0.2",
+                           facecolor=_FACE["h"], edgecolor=_EDGE["h"], lw=1.3, zorder=0)  # fmt: skip
+    ax.add_patch(patch)
+    return patch

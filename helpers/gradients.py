@@ -13,12 +13,11 @@ import numbers
 
 import numpy as np
 
-from .activations import relu, sigmoid, tanh
-from .checking import FAILED, PASSED, CheckResult, check_function
 from .validate import check_array, check_params, check_range
 
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
-"""Activations ``hidden_grad_norms`` knows, with ``GAMMA``: the bound on their derivative."""
+CHAIN_ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+"""Names of the activations ``hidden_grad_norms`` knows (``helpers.activations.ACTIVATIONS``
+is the dict of the functions themselves); ``GAMMA`` bounds their derivatives."""
 
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
 """``max |f'|`` for each activation (Pascanu et al. 2013, section 2.1)."""
@@ -54,7 +53,12 @@ def linear_unit_chain(w: float, T: int):
 # --- 2. The gradient reaching every step of an RNN ------------------------------
 
 
-_ACT = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu, "linear": lambda z: z}
+_ACT = {  # plain numpy, no input checks inside the loop over time
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # sigmoid, never overflows
+    "relu": lambda z: np.maximum(z, 0.0),
+    "linear": lambda z: z,
+}
 
 
 def activation_derivative(h, name: str = "tanh"):
@@ -67,7 +71,7 @@ def activation_derivative(h, name: str = "tanh"):
         return (h > 0).astype(h.dtype)
     if name == "linear":
         return np.ones_like(h)
-    raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+    raise ValueError(f"name: expected one of {CHAIN_ACTIVATIONS}, got {name!r}")
 
 
 def backprop_one_step(dh, h, W_hh, name: str = "tanh"):
@@ -81,11 +85,29 @@ def backprop_one_step(dh, h, W_hh, name: str = "tanh"):
     return (activation_derivative(h, name) * dh) @ W_hh
 
 
+def grad_norms_back(hs, W_hh, dh_T, name: str = "tanh"):
+    """``||dL/dh_t||`` for ``t = T, T-1, ..., 0``, stepping back from ``dL/dh_T``.
+
+    hs: the stored states ``(T, B, H)`` with ``hs[t - 1] = h_t``; W_hh: ``(H, H)``;
+    dh_T: ``dL/dh_T``, shape ``(B, H)``; name: the activation that made ``hs``.
+    Each step back is one ``backprop_one_step`` through the state it made.
+    Returns ``norms (T + 1, B)`` with ``norms[t] = ||dL/dh_t||``.
+    """
+    T = len(hs)
+    norms = np.empty((T + 1, len(dh_T)))
+    dh = dh_T
+    norms[T] = np.linalg.norm(dh, axis=-1)
+    for t in range(T, 0, -1):  # dh holds dL/dh_t; step back through h_t = hs[t - 1]
+        dh = backprop_one_step(dh, hs[t - 1], W_hh, name)
+        norms[t - 1] = np.linalg.norm(dh, axis=-1)
+    return norms
+
+
 def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
     """``||dL/dh_t||`` for every step of an RNN whose loss reads only ``h_T``.
 
     The RNN is ``h_t = f(W_xh x_t + W_hh h_{t-1} + b_h)`` with ``f`` one of
-    ``ACTIVATIONS`` ("tanh" is the course's ``rnn_forward``). Going back, each
+    ``CHAIN_ACTIVATIONS`` ("tanh" is the course's ``rnn_forward``). Going back, each
     step multiplies the gradient by one transposed Jacobian (``backprop_one_step``).
 
     xs: ``(T, B, D)``; h0: ``(B, H)``; params: ``W_xh (H, D)``, ``W_hh (H, H)``,
@@ -104,20 +126,17 @@ def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
     W_hh = check_array(params["W_hh"], "W_hh", ("H", "H"), dims)
     b_h = check_array(params["b_h"], "b_h", ("H",), dims)
     dh = check_array(dh_T, "dh_T", ("B", "H"), dims)
-    if name not in ACTIVATIONS:
-        raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+    if name not in CHAIN_ACTIVATIONS:
+        raise ValueError(f"name: expected one of {CHAIN_ACTIVATIONS}, got {name!r}")
     T = xs.shape[0]
     hs = np.empty((T,) + h0.shape)
-    norms = np.empty((T + 1, h0.shape[0]))
+    f = _ACT[name]
     with np.errstate(over="ignore", invalid="ignore"):
         h = h0
         for t in range(T):
-            h = _ACT[name](xs[t] @ W_xh.T + h @ W_hh.T + b_h)
+            h = f(xs[t] @ W_xh.T + h @ W_hh.T + b_h)
             hs[t] = h
-        norms[T] = np.linalg.norm(dh, axis=-1)
-        for t in range(T, 0, -1):  # dh holds dL/dh_t; step back to dL/dh_{t-1}
-            dh = backprop_one_step(dh, hs[t - 1], W_hh, name)
-            norms[t - 1] = np.linalg.norm(dh, axis=-1)
+        norms = grad_norms_back(hs, W_hh, dh, name)
     # a gradient that passes through an overflowed state is undefined: report inf
     bad = ~np.isfinite(hs).all(axis=-1)  # (T, B): h_{t+1} overflowed
     norms[:T][np.flip(np.cumsum(np.flip(bad, 0), 0), 0) > 0] = np.inf
@@ -147,7 +166,7 @@ def gradient_bound(W_hh, name: str, steps: int) -> float:
     """
     W_hh = check_array(W_hh, "W_hh", ("H", "H"))
     if name not in GAMMA:
-        raise ValueError(f"name: expected one of {ACTIVATIONS}, got {name!r}")
+        raise ValueError(f"name: expected one of {CHAIN_ACTIVATIONS}, got {name!r}")
     check_range(steps, "steps", low=0, integer=True)
     with np.errstate(over="ignore"):
         return float((GAMMA[name] * np.linalg.norm(W_hh, 2)) ** steps)
@@ -223,61 +242,3 @@ def clip_by_value(grads: dict, threshold: float) -> dict:
     """
     grads = _check_grads(grads, threshold)
     return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}
-
-
-# --- Exercise checkers ------------------------------------------------------------
-
-
-def check_clip_by_norm(learner, quiet: bool = False):
-    """Check a learner's ``clip_by_norm(grads, threshold)``, including that it
-    leaves the arrays in ``grads`` unchanged."""
-    rng = np.random.default_rng(5)
-    big = {"W_hh": 10 * rng.standard_normal((3, 3)), "b_h": 10 * rng.standard_normal(3)}
-    small = {"W_hh": 0.01 * rng.standard_normal((3, 3)), "b_h": 0.01 * rng.standard_normal(3)}
-    cases = [
-        ("one vector with norm 5, threshold 1", ({"g": np.array([3.0, 4.0])}, 1.0)),
-        ("a norm below the threshold is left alone", (small, 1.0)),
-        ("two arrays clipped by their joint norm", (big, 2.5)),
-        ("a threshold exactly at the norm", ({"g": np.array([3.0, 4.0])}, 5.0)),
-    ]
-    result = check_function("clip_by_norm", learner, clip_by_norm, cases, quiet=True)
-    if result.status == PASSED:  # check_function compares array arguments only, not dicts
-        given = {k: v.copy() for k, v in big.items()}
-        learner(given, 2.5)
-        if any(not np.array_equal(given[k], big[k]) for k in big):
-            result = CheckResult(
-                "clip_by_norm",
-                FAILED,
-                [
-                    "✗ your function changed the arrays in grads in place; return new arrays (g * scale)"
-                ],
-            )
-    if not quiet:
-        if result.status == PASSED:
-            print(f"✓ clip_by_norm: correct on all {len(cases) + 1} cases.")
-        elif result.status == FAILED:
-            print("✗ clip_by_norm: some cases are wrong.")
-            print("\n".join("   " + m for m in result.messages))
-        else:
-            print(
-                "… clip_by_norm: not attempted yet. Replace `raise NotImplementedError` with your code, then run the cell again."
-            )
-    return result
-
-
-def check_gradient_bound(learner, quiet: bool = False):
-    """Check a learner's ``gradient_bound(W_hh, name, steps)``."""
-    rng = np.random.default_rng(6)
-    cases = [
-        (
-            "orthogonal W_hh scaled by 0.9, tanh, 10 steps",
-            (scaled_orthogonal(4, 0.9, rng), "tanh", 10),
-        ),
-        ("a random 5x5 W_hh, tanh, 3 steps", (rng.standard_normal((5, 5)), "tanh", 3)),
-        (
-            "a random 5x5 W_hh, sigmoid (gamma = 1/4), 3 steps",
-            (rng.standard_normal((5, 5)), "sigmoid", 3),
-        ),
-        ("a non-symmetric W_hh, sigmoid, 1 step", (np.triu(np.ones((3, 3))), "sigmoid", 1)),
-    ]
-    return check_function("gradient_bound", learner, gradient_bound, cases, quiet=quiet)
