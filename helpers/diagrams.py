@@ -407,20 +407,7 @@ _FACE_DENSE, _EDGE_DENSE = "#eeeeee", "#777777"  # a feed-forward layer (no recu
 
 def _link(ax, start, end, rad: float = 0.0, color: str = "#444444", label=None, fontsize=8):
     """An arrow from ``start`` to ``end`` (curved when ``rad`` != 0); returns it."""
-    arrow = ax.annotate(
-        "",
-        xy=end,
-        xytext=start,
-        arrowprops={
-            "arrowstyle": "-|>",
-            "color": color,
-            "lw": 1.1,
-            "shrinkA": 0,
-            "shrinkB": 0,
-            "connectionstyle": f"arc3,rad={rad}",
-        },
-        zorder=1,
-    )
+    arrow = _arrow2(ax, start, end, color=color, lw=1.1, rad=rad)
     if label:
         mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
         ax.text(mx, my + 0.05, label, ha="center", va="bottom", fontsize=fontsize, color=color)

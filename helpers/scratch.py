@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid
-from .checking import check_function
 from .validate import check_array, check_params
 
 # ============================================================================
@@ -402,30 +401,3 @@ def _check_torch_module(module, layer, reverse) -> None:
         )
     if reverse and not module.bidirectional:
         raise ValueError("params_from_torch: reverse=True needs a bidirectional module")
-
-
-# ---- exercise checker (notebook 07) -------------------------------------------
-
-
-def _ref_lstm_step(x, h_prev, c_prev, W_xh, W_hh, b_h):
-    h, c, _ = lstm_step_forward(x, h_prev, c_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h})
-    return h, c
-
-
-def check_lstm_step_forward(fn):
-    """Check ``fn(x, h_prev, c_prev, W_xh, W_hh, b_h) -> (h, c)``: shapes ``(B, D)``,
-    ``(B, H)``, ``(B, H)``, ``(4H, D)``, ``(4H, H)``, ``(4H,)`` -> ``(B, H)``, ``(B, H)``,
-    gates in PyTorch's order (input, forget, cell candidate, output)."""
-    rng = np.random.default_rng(60)
-    cases = []
-    for B, D, H in [(1, 1, 1), (3, 2, 4), (5, 4, 3)]:
-        args = (
-            rng.standard_normal((B, D)),
-            np.tanh(rng.standard_normal((B, H))),
-            rng.standard_normal((B, H)),
-            rng.standard_normal((4 * H, D)),
-            rng.standard_normal((4 * H, H)),
-            rng.standard_normal(4 * H),
-        )
-        cases.append((f"B={B}, D={D}, H={H}", args))
-    return check_function("lstm_step_forward", fn, _ref_lstm_step, cases)
