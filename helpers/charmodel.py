@@ -185,7 +185,7 @@ def adagrad_update(params: dict, grads: dict, memory: dict, lr: float, eps: floa
     return params, memory
 
 
-def train_step(params, memory, inputs, targets, h0, lr: float = 0.1, max_norm: float = 5.0):
+def train_step(params, memory, inputs, targets, h0, lr: float = 0.03, max_norm: float = 5.0):
     """One training step on one chunk: forward, backward, clip, Adagrad update.
 
     params, memory: the model's and Adagrad's dicts; inputs, targets: ``(T, B)``
@@ -229,7 +229,7 @@ def train_char_rnn(
     epochs: int = 1,
     B: int = 16,
     T: int = 25,
-    lr: float = 0.1,
+    lr: float = 0.03,
     max_norm: float = 5.0,
     progress: bool = True,
     every: int = 20,
@@ -239,8 +239,8 @@ def train_char_rnn(
     one chunk to the next (reset to zeros at the start of every epoch).
 
     Returns ``(params, history)``: the trained parameters and a dict with
-    ``"step"`` and ``"loss"`` (the training loss averaged over the last
-    ``every`` chunks, nats per character).
+    ``"step"`` and ``"loss"`` (the training loss averaged over the ``every``
+    chunks up to that step, nats per character; the last point may average fewer).
     """
     chunks = stream_chunks(train_ids, B, T)
     H = params["W_hh"].shape[0]
@@ -260,6 +260,9 @@ def train_char_rnn(
                 bar.set_postfix(loss=f"{history['loss'][-1]:.3f}")
                 recent = []
             bar.update()
+    if recent:  # the last few chunks, fewer than ``every``
+        history["step"].append(step)
+        history["loss"].append(float(np.mean(recent)))
     bar.close(f"trained {step} chunks of {T} x {B} characters; last loss {history['loss'][-1]:.3f}")
     return params, history
 

@@ -18,10 +18,14 @@ from . import Exercise, register
 # ---------------------------------------------------------------- 06-output-layer
 
 
+# (T, B, H, V, scale of W_hy): T = 1 and B = 1 first; the last gives logits near ±1000
+_OUTPUT_SHAPES = [(1, 1, 3, 4, 1.0), (4, 3, 5, 6, 1.0), (6, 2, 4, 7, 1.0), (3, 2, 4, 5, 300.0)]
+
+
 def _output_cases():
     rng = np.random.default_rng(60)
     cases = []
-    for T, B, H, V, scale in [(1, 1, 3, 4, 1.0), (4, 3, 5, 6, 1.0), (6, 2, 4, 7, 1.0), (3, 2, 4, 5, 300.0)]:
+    for T, B, H, V, scale in _OUTPUT_SHAPES:
         hs = np.tanh(rng.standard_normal((T, B, H)))
         targets = rng.integers(0, V, size=(T, B))
         W_hy = rng.standard_normal((V, H)) * scale
@@ -83,7 +87,9 @@ register(
             ),
             (
                 "dW_hy transposed: its shape is (V, H), like W_hy (sum of dy_t h_t^T)",
-                lambda *a: (lambda r: (r[0], r[1].T, r[2], r[3]))(_output_variant(*a, logp=_stable)),
+                lambda *a: (lambda r: (r[0], r[1].T, r[2], r[3]))(
+                    _output_variant(*a, logp=_stable)
+                ),
             ),
         ],
         rtol=1e-6,
@@ -175,7 +181,10 @@ register(
             ),
             ("the update goes uphill: w - lr * g / sqrt(m), not w + ...", _step_ascent),
             ("plain gradient descent: Adagrad divides by sqrt of the summed squares", _step_sgd),
-            ("only the output layer learns: the BPTT gradients of W_xh, W_hh, b_h are missing", _step_output_only),
+            (
+                "only the output layer learns: the BPTT gradients of W_xh, W_hh, b_h are missing",
+                _step_output_only,
+            ),
         ],
         rtol=1e-6,
         atol=1e-10,
@@ -185,10 +194,14 @@ register(
 # ---------------------------------------------------------------- 06-sample
 
 
+# (V, H, n, temperature, seed of the generator the draws come from)
+_SAMPLE_SETTINGS = [(5, 4, 1, 1.0, 0), (6, 5, 30, 1.0, 1), (6, 5, 30, 0.5, 2), (7, 3, 25, 2.0, 3)]
+
+
 def _sample_cases():
     rng = np.random.default_rng(62)
     cases = []
-    for V, H, n, temperature, seed in [(5, 4, 1, 1.0, 0), (6, 5, 30, 1.0, 1), (6, 5, 30, 0.5, 2), (7, 3, 25, 2.0, 3)]:
+    for V, H, n, temperature, seed in _SAMPLE_SETTINGS:
         params, _ = _small_model(rng, V, H, scale=2.0)
         h = np.tanh(rng.standard_normal((1, H)))
         seed_id = int(rng.integers(V))
@@ -203,7 +216,9 @@ def _sampler(argmax=False, temp_mul=False, feed_seed=False, keep_h=False):
         rnn = {k: params[k] for k in RNN_KEYS}
         out, c, h0 = np.empty(n, dtype=np.int64), seed_id, h
         for i in range(n):
-            h, _ = rnn_step_forward(np.eye(V)[[seed_id if feed_seed else c]], h0 if keep_h else h, rnn)
+            h, _ = rnn_step_forward(
+                np.eye(V)[[seed_id if feed_seed else c]], h0 if keep_h else h, rnn
+            )
             y = params["W_hy"] @ h[0] + params["b_y"]
             p = softmax(y * temperature if temp_mul else y / temperature)
             c = int(np.argmax(p)) if argmax else rng.choice(V, p=p)
@@ -231,10 +246,19 @@ register(
             "c = rng.choice(V, p=p); out[i] = c.",
         ],
         mistakes=[
-            ("argmax instead of a draw: greedy decoding ignores the probabilities", _sampler(argmax=True)),
+            (
+                "argmax instead of a draw: greedy decoding ignores the probabilities",
+                _sampler(argmax=True),
+            ),
             ("the temperature multiplies the logits; it divides them", _sampler(temp_mul=True)),
-            ("the sampled character is not fed back: every step reads the seed", _sampler(feed_seed=True)),
-            ("the hidden state is not carried: every step starts from the first h", _sampler(keep_h=True)),
+            (
+                "the sampled character is not fed back: every step reads the seed",
+                _sampler(feed_seed=True),
+            ),
+            (
+                "the hidden state is not carried: every step starts from the first h",
+                _sampler(keep_h=True),
+            ),
         ],
     )
 )
@@ -257,7 +281,9 @@ register(
         Both are measured on held-out text, because on the training text a model can
         also win by memorising.
         """,
-        hints=["What would a model that never looks back score? And one that looks back one character?"],
+        hints=[
+            "What would a model that never looks back score? And one that looks back one character?"
+        ],
     ),
     Exercise(
         "06-temperature",
