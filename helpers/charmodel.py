@@ -240,7 +240,7 @@ def train_char_rnn(
 
     Returns ``(params, history)``: the trained parameters and a dict with
     ``"step"`` and ``"loss"`` (the training loss averaged over the ``every``
-    chunks up to that step, nats per character; the last point may average fewer).
+    chunks up to that step, nats per character; one point for a shorter run).
     """
     chunks = stream_chunks(train_ids, B, T)
     H = params["W_hh"].shape[0]
@@ -260,7 +260,7 @@ def train_char_rnn(
                 bar.set_postfix(loss=f"{history['loss'][-1]:.3f}")
                 recent = []
             bar.update()
-    if recent:  # the last few chunks, fewer than ``every``
+    if not history["loss"]:  # a run shorter than ``every`` chunks: one point
         history["step"].append(step)
         history["loss"].append(float(np.mean(recent)))
     bar.close(f"trained {step} chunks of {T} x {B} characters; last loss {history['loss'][-1]:.3f}")
