@@ -49,7 +49,9 @@ def test_output_layer_gradients_match_finite_differences(T, B, H, V):
         "b_y": rng.standard_normal(V),
     }
     targets = rng.integers(0, V, size=(T, B))
-    loss, dW_hy, db_y, dhs = output_loss_and_grads(point["hs"], targets, point["W_hy"], point["b_y"])
+    loss, dW_hy, db_y, dhs = output_loss_and_grads(
+        point["hs"], targets, point["W_hy"], point["b_y"]
+    )
     errors = gradient_check(
         lambda p: output_loss_and_grads(p["hs"], targets, p["W_hy"], p["b_y"])[0],
         point,
@@ -67,7 +69,9 @@ def test_output_layer_is_stable_for_huge_logits():
     rng = np.random.default_rng(0)
     hs = np.tanh(rng.standard_normal((3, 2, 4)))
     targets = rng.integers(0, 5, size=(3, 2))
-    loss, *grads = output_loss_and_grads(hs, targets, rng.standard_normal((5, 4)) * 1000, np.zeros(5))
+    loss, *grads = output_loss_and_grads(
+        hs, targets, rng.standard_normal((5, 4)) * 1000, np.zeros(5)
+    )
     assert np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads)
 
 
@@ -101,7 +105,9 @@ def test_model_gradients_match_finite_differences():
     inputs, targets = rng.integers(0, 5, size=(4, 2)), rng.integers(0, 5, size=(4, 2))
     h0 = np.tanh(rng.standard_normal((2, 3)))
     _, grads, _ = char_rnn_loss_and_grads(params, inputs, targets, h0)
-    errors = gradient_check(lambda p: char_rnn_loss_and_grads(p, inputs, targets, h0)[0], params, grads)
+    errors = gradient_check(
+        lambda p: char_rnn_loss_and_grads(p, inputs, targets, h0)[0], params, grads
+    )
     assert max(errors.values()) < 1e-7, errors
 
 
@@ -168,7 +174,9 @@ def test_sampling_is_seeded_and_temperature_sharpens():
 def test_baselines_on_a_known_text():
     train = np.array([0, 1, 0, 1, 0, 1, 0, 1])
     # unigram with add-1: p(0) = p(1) = 5/11, p(2) = 1/11; the first character is not predicted
-    assert abs(unigram_loss(train, np.array([0, 1, 2]), 3) - (np.log(11 / 5) + np.log(11)) / 2) < 1e-12
+    assert (
+        abs(unigram_loss(train, np.array([0, 1, 2]), 3) - (np.log(11 / 5) + np.log(11)) / 2) < 1e-12
+    )
     # a perfectly alternating text: the bigram model is nearly certain
     assert bigram_loss(train, np.array([0, 1, 0, 1]), 3, alpha=1e-6) < 1e-4
 
