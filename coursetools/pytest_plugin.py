@@ -8,11 +8,13 @@ errors, and compare each picture with one drawn from scratch). It fails when a
 warning was shown anywhere in the run or a control setting failed. So each
 notebook runs once for both checks. Enabled in pyproject.toml
 (``-p coursetools.pytest_plugin``). With pytest-xdist, ``--dist loadfile``
-keeps all of a notebook's items, in order, on one worker and its kernel.
+keeps all of a notebook's items, in order, on one worker and its kernel, and
+each worker (and its kernels) gets one BLAS thread.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import nbformat
@@ -21,6 +23,11 @@ from .sweep import END_CELL, START_CELL
 
 
 def pytest_configure(config):
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        # Several workers, each a kernel: one BLAS/OpenMP thread apiece instead of
+        # every process claiming every core (on 2 cores that stalls numpy's BLAS).
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
     try:
         from nbval.plugin import IPyNbCell, IPyNbFile
     except ImportError:  # nbval not installed: nothing to extend
