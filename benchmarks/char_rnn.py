@@ -21,13 +21,13 @@ import numpy as np  # noqa: E402
 
 from helpers.charmodel import (  # noqa: E402
     bigram_loss,
-    build_vocab,
     char_rnn_eval_loss,
-    decode,
-    encode,
+    ids_to_text,
     init_char_rnn,
     load_text,
     sample_chars,
+    text_chars,
+    text_to_ids,
     train_char_rnn,
     unigram_loss,
 )
@@ -41,9 +41,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=15)
     args = parser.parse_args()
     text = load_text()
-    chars = build_vocab(text)
+    chars = text_chars(text)
     V = len(chars)
-    ids = encode(text, chars)
+    ids = text_to_ids(text, chars)
     n = int(0.9 * len(ids))
     train_ids, held_out = ids[:n], ids[n:]
     rng = seed_all(0)
@@ -59,9 +59,9 @@ def main() -> None:
     print(f"bigram   (held-out) {bigram_loss(train_ids, held_out, V):.3f}")
     print(f"char-RNN (train, last chunks) {history['loss'][-1]:.3f}")
     print(f"char-RNN (held-out) {char_rnn_eval_loss(params, held_out):.3f}")
-    seed = encode("T", chars)[0]
+    seed = text_to_ids("T", chars)[0]
     sample = sample_chars(params, np.zeros((1, H)), seed, 300, 0.8, np.random.default_rng(1))
-    print("sample at temperature 0.8:\nT" + decode(sample, chars))
+    print("sample at temperature 0.8:\nT" + ids_to_text(sample, chars))
 
 
 if __name__ == "__main__":

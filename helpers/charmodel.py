@@ -47,14 +47,14 @@ def load_text(name: str = "botchan.txt") -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def build_vocab(text: str) -> list[str]:
+def text_chars(text: str) -> list[str]:
     """The distinct characters of ``text``, sorted: character ``chars[i]`` has id ``i``."""
     if not isinstance(text, str) or not text:
         raise ValueError(f"text: expected a non-empty string, got {text!r:.40}")
     return sorted(set(text))
 
 
-def encode(text: str, chars: list[str]) -> np.ndarray:
+def text_to_ids(text: str, chars: list[str]) -> np.ndarray:
     """``text`` as an int64 array of ids into ``chars``; a character not in it raises."""
     index = {c: i for i, c in enumerate(chars)}
     missing = sorted(set(text) - set(index))
@@ -63,7 +63,7 @@ def encode(text: str, chars: list[str]) -> np.ndarray:
     return np.array([index[c] for c in text], dtype=np.int64)
 
 
-def decode(ids, chars: list[str]) -> str:
+def ids_to_text(ids, chars: list[str]) -> str:
     """The string whose characters have ids ``ids`` (any integer array)."""
     return "".join(chars[int(i)] for i in np.asarray(ids).ravel())
 

@@ -10,17 +10,17 @@ from helpers.charmodel import (
     adagrad_init,
     adagrad_update,
     bigram_loss,
-    build_vocab,
     char_rnn_eval_loss,
     char_rnn_loss_and_grads,
-    decode,
-    encode,
+    ids_to_text,
     init_char_rnn,
     load_text,
     one_hot,
     output_loss_and_grads,
     sample_chars,
     stream_chunks,
+    text_chars,
+    text_to_ids,
     train_char_rnn,
     train_step,
     unigram_loss,
@@ -134,14 +134,14 @@ def test_adagrad_first_step_moves_each_weight_by_lr():
 
 def test_vocab_encode_decode_one_hot():
     text = load_text()
-    chars = build_vocab(text)
-    ids = encode(text, chars)
-    assert ids.dtype == np.int64 and decode(ids[:200], chars) == text[:200]
+    chars = text_chars(text)
+    ids = text_to_ids(text, chars)
+    assert ids.dtype == np.int64 and ids_to_text(ids[:200], chars) == text[:200]
     assert len(chars) == len(set(text)) == 72 and len(text) == 80_783
     x = one_hot(ids[:7].reshape(7, 1), len(chars))
     assert x.shape == (7, 1, 72) and np.array_equal(x.argmax(-1)[:, 0], ids[:7]) and x.sum() == 7
     with pytest.raises(ValueError, match="not in the vocabulary"):
-        encode("ü", chars)
+        text_to_ids("ü", chars)
     with pytest.raises(TypeError, match="integers"):
         one_hot(np.array([0.0]), 3)
 
@@ -183,8 +183,8 @@ def test_baselines_on_a_known_text():
 
 def test_short_training_beats_the_unigram_baseline_on_held_out_text():
     text = load_text()[:30_000]
-    chars = build_vocab(load_text())
-    ids = encode(text, chars)
+    chars = text_chars(load_text())
+    ids = text_to_ids(text, chars)
     n = int(0.9 * len(ids))
     train, held_out = ids[:n], ids[n:]
     V = len(chars)
