@@ -14,7 +14,11 @@ for any labelled file, the test accuracy of the n-gram naive Bayes baseline
 (character 1-4-grams with start/end markers, smoothing chosen on validation)
 next to the recurrent model's, the majority-class baseline, the mean of the
 per-class accuracies and the wall time. The defaults are the best model of
-notebook 09 (its ``FULL = True`` configuration): a bidirectional GRU. With ``--loop both``, both loops start from the same
+notebook 09 (its ``FULL = True`` configuration), a bidirectional GRU, trained
+with seeds 0, 1 and 2, and the ensemble of the three (mean probabilities).
+Measured on the bundled names (torch 2.13, CPU): n-gram baseline 0.792; the
+three seeds 0.780, 0.777, 0.778, none above it; their ensemble 0.798, above it
+by five of 939 test names (less than one standard error, about 0.013). With ``--loop both``, both loops start from the same
 initial weights and the report says whether the batched loop reaches at least
 the per-example loop's accuracy in at most a tenth of its time: it re-runs the
 batched loop alone for as many epochs as fit in a tenth of the per-example
@@ -189,16 +193,16 @@ def main(argv=None) -> int:
             if seed == seeds[0]:
                 results["batched"] = dict(r, curve=list(zip(h["val_accuracy"], h["elapsed"])))
         print(f"\n[n-gram baseline vs recurrent model] test accuracy on {args.data}")
-        print(f"  n-gram naive Bayes        {nb_test:.3f}")
-        for seed, acc in zip(seeds, tests):
-            print(f"  {args.cell.upper()} (seed {seed}){'':<11}{acc:.3f}")
+        rows = [("n-gram naive Bayes", nb_test)]
+        rows += [(f"{args.cell.upper()}, seed {seed}", acc) for seed, acc in zip(seeds, tests)]
         if len(tests) > 1:
             mean = np.mean(probs, axis=0).argmax(axis=1)
             ensemble = float(np.mean(mean == r["targets"]))
-            print(
-                f"  {args.cell.upper()}, mean of {len(tests)} seeds' accuracies   {np.mean(tests):.3f}"
-            )
-            print(f"  ensemble of the {len(tests)} seeds (mean probabilities)   {ensemble:.3f}")
+            rows += [(f"mean of the {len(tests)} seeds", float(np.mean(tests)))]
+            rows += [(f"ensemble of the {len(tests)} seeds (mean probabilities)", ensemble)]
+        for label, acc in rows:
+            print(f"  {label:<48} {acc:.3f}")
+        if len(tests) > 1:
             print(f"  ensemble above the n-gram baseline: {ensemble > nb_test}")
         print(
             f"  recurrent model above the n-gram baseline (mean): {bool(np.mean(tests) > nb_test)}"
