@@ -17,16 +17,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .checking import check_function
 from .progress import ProgressBar
 from .repro import get_device
 from .validate import check_range
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_INDEX, UNK_INDEX = 0, 1
-CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+RECURRENT_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 DATA = Path(__file__).resolve().parent.parent / "assets" / "names.tsv"
 
 
@@ -199,25 +198,23 @@ def last_real_step(out: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     Returns (B, H). (``out[-1]`` would be wrong: for a short sequence it is the
     state after reading padding.)
     """
-    if out.ndim != 3 or lengths.ndim != 1 or lengths.shape[0] != out.shape[1]:
-        raise ValueError(
-            f"last_real_step: expected out (T, B, H) and lengths (B,), got "
-            f"{tuple(out.shape)} and {tuple(lengths.shape)}"
-        )
-    if int(lengths.min()) < 1 or int(lengths.max()) > out.shape[0]:
-        raise ValueError(f"lengths: expected values in [1, {out.shape[0]}], got {lengths.tolist()}")
-    return out[lengths.to(out.device) - 1, torch.arange(out.shape[1], device=out.device)]
+    return out[lengths - 1, torch.arange(out.shape[1])]
 
 
 # ---------------------------------------------------------------- model
 
 
 class NameClassifier(nn.Module):
-    """Embedding -> nn.RNN / nn.LSTM / nn.GRU -> last real hidden state -> Linear.
+    """Embedding -> nn.RNN / nn.LSTM / nn.GRU -> last real hidden state -> Linear ``out``.
 
     forward(x (T, B) int64, lengths (B,)) -> logits (B, C). The padded batch is
     packed (``pack_padded_sequence``), so the recurrent layer stops at each
     sequence's own end and its final state ``h_n`` is the last *real* step.
+    bidirectional: a second layer reads each name backwards; the classifier
+    sees both final states side by side (2H numbers). pool: ``"last"`` classifies
+    from the last real state, ``"max"`` from the largest value of each unit over
+    all real steps. dropout: the share of embedding and classifier-input entries
+    zeroed at random while training.
     """
 
     def __init__(
@@ -228,10 +225,15 @@ class NameClassifier(nn.Module):
         hidden_size: int = 64,
         cell: str = "rnn",
         num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        pool: str = "last",
     ):
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell: expected one of {sorted(CELLS)}, got {cell!r}")
+        if pool not in ("last", "max"):
+            raise ValueError(f"pool: expected 'last' or 'max', got {pool!r}")
+        if cell not in RECURRENT_LAYERS:
+            raise ValueError(f"cell: expected one of {sorted(RECURRENT_LAYERS)}, got {cell!r}")
         for value, name in [(vocab_size, "vocab_size"), (num_classes, "num_classes")]:
             check_range(value, name, low=2, integer=True)
         for value, name in [
@@ -240,6 +242,7 @@ class NameClassifier(nn.Module):
             (num_layers, "num_layers"),
         ]:
             check_range(value, name, low=1, integer=True)
+        check_range(dropout, "dropout", low=0, high=0.9)
         self.config = dict(
             vocab_size=vocab_size,
             num_classes=num_classes,
@@ -247,21 +250,31 @@ class NameClassifier(nn.Module):
             hidden_size=hidden_size,
             cell=cell,
             num_layers=num_layers,
+            bidirectional=bool(bidirectional),
+            dropout=dropout,
+            pool=pool,
         )
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_INDEX)
-        self.rnn = CELLS[cell](embed_dim, hidden_size, num_layers=num_layers)
-        self.head = nn.Linear(hidden_size, num_classes)
+        between_layers = dropout if num_layers > 1 else 0.0
+        self.rnn = RECURRENT_LAYERS[cell](
+            embed_dim, hidden_size, num_layers, dropout=between_layers, bidirectional=bidirectional
+        )
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(hidden_size * (2 if bidirectional else 1), num_classes)  # W_hy, b_y
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 2 or x.dtype != torch.long:
-            raise ValueError(f"x: expected (T, B) int64 indices, got {tuple(x.shape)} {x.dtype}")
-        if lengths.shape != (x.shape[1],):
-            raise ValueError(f"lengths: expected shape ({x.shape[1]},), got {tuple(lengths.shape)}")
-        packed = pack_padded_sequence(self.embed(x), lengths.cpu(), enforce_sorted=False)
-        _, h_n = self.rnn(packed)  # h_n: (num_layers, B, H), at each sequence's last real step
+        packed = pack_padded_sequence(self.drop(self.embed(x)), lengths.cpu(), enforce_sorted=False)
+        out, h_n = self.rnn(packed)  # h_n: (layers * directions, B, H), at the last real step
+        if self.config["pool"] == "max":  # each unit's largest value over the real steps
+            out, _ = pad_packed_sequence(out, padding_value=float("-inf"))  # (T, B, dirs * H)
+            return self.out(self.drop(out.max(dim=0).values))
         if isinstance(h_n, tuple):  # an LSTM returns (h_n, c_n)
             h_n = h_n[0]
-        return self.head(h_n[-1])
+        if self.rnn.bidirectional:  # forward after the last letter, backward after the first
+            h = torch.cat([h_n[-2], h_n[-1]], dim=1)
+        else:
+            h = h_n[-1]
+        return self.out(self.drop(h))
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -461,6 +474,90 @@ def predict_topk(
     return [(classes[int(i)], float(p)) for p, i in zip(top.values, top.indices)]
 
 
+@torch.no_grad()
+def prefix_probabilities(model: NameClassifier, text: str, vocab: list[str]) -> np.ndarray:
+    """P(class | the first t characters of ``text``) for t = 1..len(text): shape (T, C).
+
+    All T prefixes go through the model as one padded batch (column t - 1 holds
+    the first t characters). An empty text gives a (0, C) array.
+    """
+    ids = encode(text, vocab)
+    T = len(ids)
+    if T == 0:
+        return np.zeros((0, model.config["num_classes"]))
+    model.eval()
+    device = next(model.parameters()).device
+    steps = torch.arange(T)
+    x = torch.where(steps[:, None] <= steps[None, :], ids[:, None], PAD_INDEX)  # (T, T)
+    logits = model(x.to(device), steps + 1)
+    return torch.softmax(logits, dim=1).cpu().numpy()
+
+
+# ---------------------------------------------------------------- the n-gram baseline
+
+START, END = "^", "$"  # markers: "^K" is a first letter, "i$" a last one
+
+
+def char_ngrams(text: str, n_max: int = 4) -> list[str]:
+    """Every substring of length 1..n_max of ``^text$`` (with repeats):
+    ``char_ngrams("Vos", 2)`` -> ``['^', 'V', 'o', 's', '$', '^V', 'Vo', 'os', 's$']``."""
+    padded = START + text + END
+    return [padded[i : i + n] for n in range(1, n_max + 1) for i in range(len(padded) - n + 1)]
+
+
+def fit_naive_bayes(texts, labels, classes, alpha: float = 0.1, n_max: int = 4) -> dict:
+    """A multinomial naive Bayes on character n-grams, fitted by counting.
+
+    log P(c) = log(share of training names in class c); log P(g | c) =
+    log((count of n-gram g in class c + alpha) / (all n-grams of c + alpha G)),
+    G = number of distinct training n-grams. Returns ``{"log_prior": (C,),
+    "log_likelihood": (C, G), "index": {n-gram: column}, "n_max": n_max}``.
+    """
+    _check_texts_labels(texts, labels)
+    check_range(alpha, "alpha", low=1e-12)
+    check_range(n_max, "n_max", low=1, integer=True)
+    grams = [char_ngrams(t, n_max) for t in texts]
+    index = {g: j for j, g in enumerate(sorted({g for gs in grams for g in gs}))}
+    row = {c: k for k, c in enumerate(classes)}
+    counts = np.zeros((len(classes), len(index)))
+    for gs, y in zip(grams, labels):
+        np.add.at(counts[row[y]], [index[g] for g in gs], 1)
+    prior = np.bincount([row[y] for y in labels], minlength=len(classes)) / len(labels)
+    smoothed = counts + alpha
+    return {
+        "log_prior": np.log(prior),
+        "log_likelihood": np.log(smoothed / smoothed.sum(axis=1, keepdims=True)),
+        "index": index,
+        "n_max": n_max,
+    }
+
+
+def naive_bayes_log_posterior(text: str, nb: dict) -> np.ndarray:
+    """log P(c | text) for every class, shape (C,): the prior plus the log-likelihood
+    of each n-gram of ``text`` seen in training (unseen ones carry no evidence),
+    normalised with log-sum-exp."""
+    ids = [nb["index"][g] for g in char_ngrams(text, nb["n_max"]) if g in nb["index"]]
+    scores = nb["log_prior"] + nb["log_likelihood"][:, ids].sum(axis=1)
+    return scores - np.logaddexp.reduce(scores)
+
+
+def naive_bayes_accuracy(nb: dict, texts, labels, classes) -> float:
+    """Share of ``texts`` whose most probable class is their label."""
+    predicted = [classes[int(np.argmax(naive_bayes_log_posterior(t, nb)))] for t in texts]
+    return float(np.mean([p == y for p, y in zip(predicted, labels)]))
+
+
+def tune_naive_bayes(splits: dict, classes, alphas=(0.01, 0.03, 0.1, 0.3, 1.0), n_max: int = 4):
+    """Fit on ``splits["train"]`` for each smoothing ``alpha``, keep the one with the best
+    validation accuracy. Returns ``(nb, {alpha: validation accuracy})``."""
+    scores = {}
+    for alpha in alphas:
+        nb = fit_naive_bayes(*splits["train"], classes, alpha, n_max)
+        scores[alpha] = naive_bayes_accuracy(nb, *splits["val"], classes)
+    best = max(scores, key=scores.get)  # the first (smallest) alpha on a tie
+    return fit_naive_bayes(*splits["train"], classes, best, n_max), scores
+
+
 # ---------------------------------------------------------------- save / load
 
 
@@ -491,44 +588,3 @@ def load_model(path, device=None) -> tuple[NameClassifier, list[str], list[str]]
     model.load_state_dict(saved["state_dict"])
     model.to(get_device() if device is None else torch.device(device)).eval()
     return model, saved["vocab"], saved["classes"]
-
-
-# ---------------------------------------------------------------- exercise checkers
-
-
-def _collate_cases():
-    def item(values, label):
-        return (torch.tensor(values, dtype=torch.long), label)
-
-    return [
-        (
-            "three names of lengths 3, 5, 2",
-            ([item([5, 6, 7], 2), item([8, 9, 10, 11, 12], 0), item([13, 14], 1)],),
-        ),
-        ("one name", ([item([4, 4, 4, 4], 3)],)),
-        ("equal lengths (no padding needed)", ([item([2, 3], 0), item([4, 5], 1)],)),
-        ("longest name last", ([item([7], 1), item([3, 9], 0), item([2, 2, 2, 2, 2, 2], 4)],)),
-    ]
-
-
-def check_collate(learner_fn, quiet: bool = False):
-    """Check a learner's ``collate_batch(batch) -> (x (T, B), lengths (B,), y (B,))``."""
-    return check_function("collate_batch", learner_fn, collate_batch, _collate_cases(), quiet=quiet)
-
-
-def _last_step_cases():
-    g = torch.Generator().manual_seed(0)
-    out = torch.randn(5, 4, 3, generator=g)
-    return [
-        ("lengths 5, 2, 4, 1", (out, torch.tensor([5, 2, 4, 1]))),
-        ("all full length", (out, torch.tensor([5, 5, 5, 5]))),
-        ("all length 1", (out, torch.tensor([1, 1, 1, 1]))),
-        ("one sequence", (out[:3, :1], torch.tensor([2]))),
-    ]
-
-
-def check_last_real_step(learner_fn, quiet: bool = False):
-    """Check a learner's ``last_real_step(out (T, B, H), lengths (B,)) -> (B, H)``."""
-    return check_function(
-        "last_real_step", learner_fn, last_real_step, _last_step_cases(), quiet=quiet
-    )
