@@ -6,10 +6,16 @@ import pytest
 import torch
 
 from helpers.adding import (
+    ADDING_MODELS,
     BASELINE_MSE,
-    CELLS,
+    ONE_VALUE_MSE,
     SequenceRegressor,
+    adding_mse,
+    adding_targets,
+    gru_gates,
+    init_forget_bias,
     make_adding_data,
+    param_count,
     smooth,
     train_adding,
 )
@@ -49,7 +55,7 @@ def test_bad_arguments():
         SequenceRegressor("transformer")
 
 
-@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("cell", ADDING_MODELS)
 def test_models_shapes(cell):
     torch.manual_seed(0)
     model = SequenceRegressor(cell, hidden_size=5)
@@ -95,20 +101,66 @@ def test_smooth():
     assert smooth(np.ones(10), window=25).shape == (10,)
 
 
-def test_adding_targets_checker(capsys):
-    from helpers.adding import adding_targets, check_adding_targets
-
+def test_adding_targets():
     xs, ys = make_adding_data(6, 9, torch.Generator().manual_seed(5))
     torch.testing.assert_close(adding_targets(xs), ys)
-    assert check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).sum(0)).status == "passed"
-    assert check_adding_targets(lambda xs: xs[..., 0].sum(0)).status == "failed"  # ignores markers
-    assert (
-        check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).sum(1)).status == "failed"
-    )  # wrong axis
-    assert check_adding_targets(lambda xs: (xs[..., 0] * xs[..., 1]).mean(0)).status == "failed"
 
-    def stub(xs):
-        raise NotImplementedError
 
-    assert check_adding_targets(stub).status == "not attempted"
-    assert "not attempted yet" in capsys.readouterr().out
+def test_one_value_model_scores_one_twelfth():
+    # the best answer from the second marked value alone is u2 + 1/2
+    xs, ys = make_adding_data(200_000, 6, torch.Generator().manual_seed(2))
+    u2 = (xs[3:, :, 0] * xs[3:, :, 1]).sum(0)
+    assert ONE_VALUE_MSE == pytest.approx(1 / 12)
+    assert torch.mean((ys - (u2 + 0.5)) ** 2).item() == pytest.approx(1 / 12, abs=0.002)
+
+
+def test_output_layer_and_parameter_counts():
+    counts = {cell: param_count(SequenceRegressor(cell, hidden_size=32)) for cell in ADDING_MODELS}
+    # per gate block: W_xh (32 x 2), W_hh (32 x 32), two biases; plus the output layer 32 + 1
+    assert counts == {"rnn": 1185, "irnn": 1185, "lstm": 4641, "gru": 3489}
+    assert isinstance(SequenceRegressor("gru").out, torch.nn.Linear)
+
+
+def test_forget_bias_sets_the_sum_of_both_biases():
+    torch.manual_seed(0)
+    model = SequenceRegressor("lstm", hidden_size=8, forget_bias=1.0)
+    b = (model.rnn.bias_ih_l0 + model.rnn.bias_hh_l0).detach()
+    torch.testing.assert_close(b[8:16], torch.ones(8))
+    torch.manual_seed(0)
+    default = SequenceRegressor("lstm", hidden_size=8)
+    b0 = (default.rnn.bias_ih_l0 + default.rnn.bias_hh_l0).detach()
+    torch.testing.assert_close(b[:8], b0[:8])  # the other gates keep their biases
+    torch.testing.assert_close(b[16:], b0[16:])
+    lstm = torch.nn.LSTM(2, 3)
+    assert init_forget_bias(lstm, 2.0) is lstm
+
+
+def test_gru_gates_match_torch():
+    torch.manual_seed(1)
+    gru = torch.nn.GRU(2, 5)
+    xs, _ = make_adding_data(3, 7, torch.Generator().manual_seed(1))
+    hs, zs = gru_gates(gru, xs)
+    with torch.no_grad():
+        want, _ = gru(xs)
+        z_want = []
+        h = torch.zeros(3, 5)
+        for x in xs:  # PyTorch's update gate: rows H:2H of both sides
+            z = torch.sigmoid(
+                x @ gru.weight_ih_l0[5:10].T + gru.bias_ih_l0[5:10]
+                + h @ gru.weight_hh_l0[5:10].T + gru.bias_hh_l0[5:10]
+            )  # fmt: skip
+            h = want[len(z_want)]
+            z_want.append(z)
+    np.testing.assert_allclose(hs, want.numpy(), atol=1e-5)
+    np.testing.assert_allclose(zs, torch.stack(z_want).numpy(), atol=1e-5)
+    assert zs.shape == (7, 3, 5) and np.all((zs > 0) & (zs < 1))
+
+
+def test_adding_mse():
+    model = SequenceRegressor("rnn", hidden_size=3)
+    with torch.no_grad():
+        model.out.weight.zero_()
+        model.out.bias.fill_(1.0)  # always answers 1
+    xs, ys = make_adding_data(50, 5, torch.Generator().manual_seed(0))
+    assert adding_mse(model, xs, ys) == pytest.approx(torch.mean((ys - 1) ** 2).item())
+    assert model.training  # back in training mode
