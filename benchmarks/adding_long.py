@@ -3,6 +3,7 @@
     python benchmarks/adding_long.py irnn         # the IRNN at T = 100, lr 1e-3, 3000 steps, seeds 0-2
     python benchmarks/adding_long.py forget-bias  # LSTM with forget-gate bias 1 in the fast setting
     python benchmarks/adding_long.py full         # the notebook's FULL = True setting, every cell and seed
+    python benchmarks/adding_long.py explore      # the answers to the notebook's "explore" exercise
     python benchmarks/adding_long.py all
 
 Every run is ``helpers.adding.train_adding`` with one thread, as in the
@@ -70,16 +71,46 @@ def full(args) -> None:
             report(f"  {MODEL_NAMES[cell]} (lr {LR[cell]:g}), seed {seed}", run, args.below)
 
 
+def explore(args) -> None:
+    T, steps = FAST["T"], FAST["steps"]
+    print(f"Exercise 4 (explore), around the fast setting T = {T}, {steps} steps")
+    print("1. the LSTM trained for 1500 steps at T = 50")
+    for seed in SEEDS:
+        run = train_adding(
+            "lstm", T=T, steps=1500, lr=1e-2, seed=seed, eval_every=50, progress=False
+        )
+        report(f"  seed {seed}", run, args.below)
+    print(f"2. the GRU at T = 100, {steps} steps")
+    for seed in SEEDS:
+        run = train_adding(
+            "gru", T=100, steps=steps, lr=1e-2, seed=seed, eval_every=25, progress=False
+        )
+        report(f"  seed {seed}", run, args.below)
+    print(f"3. the IRNN at learning rate 1e-2, T = {T}, {steps} steps")
+    for seed in SEEDS:
+        run = train_adding(
+            "irnn", T=T, steps=steps, lr=1e-2, seed=seed, eval_every=25, progress=False
+        )
+        report(f"  seed {seed}", run, args.below)
+    print(f"4. the LSTM with forget-gate bias 4, T = {T}, {steps} steps")
+    for seed in SEEDS:
+        run = train_adding(
+            "lstm", T=T, steps=steps, lr=1e-2, seed=seed, eval_every=25, forget_bias=4.0,
+            progress=False,
+        )  # fmt: skip
+        report(f"  seed {seed}", run, args.below)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["irnn", "forget-bias", "full", "all"])
+    parser.add_argument("what", choices=["irnn", "forget-bias", "full", "explore", "all"])
     parser.add_argument(
         "--below", type=float, default=0.05, help="report the first step below this MSE"
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
-    todo = {"irnn": [irnn], "forget-bias": [forget_bias], "full": [full]}
-    for job in todo.get(args.what, [irnn, forget_bias, full]):
+    todo = {"irnn": [irnn], "forget-bias": [forget_bias], "full": [full], "explore": [explore]}
+    for job in todo.get(args.what, [irnn, forget_bias, full, explore]):
         job(args)
 
 

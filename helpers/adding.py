@@ -231,15 +231,19 @@ def adding_targets(xs):
     return (xs[..., 0] * xs[..., 1]).sum(0)
 
 
-def gru_gates(gru: nn.GRU, xs):
-    """Run a trained one-layer ``nn.GRU`` over ``xs (T, B, D)`` from ``h_0 = 0``
-    with the course's numpy GRU (notebook 07) and return ``(hs, zs)``, both
-    ``(T, B, H)``: the states and the update gates (``z = 1`` keeps the state)."""
-    from .scratch import gru_forward, params_from_torch
-
-    xs = np.asarray(xs, dtype=np.float64)
-    params = {k: v.astype(np.float64) for k, v in params_from_torch(gru).items()}
-    h0 = np.zeros((xs.shape[1], gru.hidden_size))
-    hs, cache = gru_forward(xs, h0, params)
-    zs = np.stack([step[3] for step in cache])
-    return hs, zs
+def gru_gates(gru: nn.GRU, xs: torch.Tensor):
+    """Run a one-layer ``nn.GRU`` over ``xs (T, B, D)`` from ``h_0 = 0`` and
+    return ``(hs, zs)`` as numpy arrays, both ``(T, B, H)``: the states and the
+    update gates, ``z_t = sigmoid(W_xz x_t + b_xz + W_hz h_{t-1} + b_hz)``
+    (rows ``H : 2H`` of PyTorch's reset, update, new blocks; ``z = 1`` keeps
+    the state)."""
+    H = gru.hidden_size
+    z_rows = slice(H, 2 * H)
+    with torch.no_grad():
+        hs, _ = gru(xs)
+        h_prev = torch.cat([torch.zeros_like(hs[:1]), hs[:-1]])  # h_{t-1} for every t
+        zs = torch.sigmoid(
+            xs @ gru.weight_ih_l0[z_rows].T + gru.bias_ih_l0[z_rows]
+            + h_prev @ gru.weight_hh_l0[z_rows].T + gru.bias_hh_l0[z_rows]
+        )  # fmt: skip
+    return hs.numpy(), zs.numpy()

@@ -1,6 +1,8 @@
 """helpers.adding: the adding problem's data, its 1/6 baseline, the models and
 a short training run."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -135,24 +137,17 @@ def test_forget_bias_sets_the_sum_of_both_biases():
     assert init_forget_bias(lstm, 2.0) is lstm
 
 
-def test_gru_gates_match_torch():
+def test_gru_gates_match_the_numpy_gru():
+    from helpers.scratch import gru_forward, params_from_torch
+
     torch.manual_seed(1)
     gru = torch.nn.GRU(2, 5)
     xs, _ = make_adding_data(3, 7, torch.Generator().manual_seed(1))
     hs, zs = gru_gates(gru, xs)
-    with torch.no_grad():
-        want, _ = gru(xs)
-        z_want = []
-        h = torch.zeros(3, 5)
-        for x in xs:  # PyTorch's update gate: rows H:2H of both sides
-            z = torch.sigmoid(
-                x @ gru.weight_ih_l0[5:10].T + gru.bias_ih_l0[5:10]
-                + h @ gru.weight_hh_l0[5:10].T + gru.bias_hh_l0[5:10]
-            )  # fmt: skip
-            h = want[len(z_want)]
-            z_want.append(z)
-    np.testing.assert_allclose(hs, want.numpy(), atol=1e-5)
-    np.testing.assert_allclose(zs, torch.stack(z_want).numpy(), atol=1e-5)
+    params = {k: v.astype(np.float64) for k, v in params_from_torch(gru).items()}
+    want, cache = gru_forward(xs.double().numpy(), np.zeros((3, 5)), params)
+    np.testing.assert_allclose(hs, want, atol=1e-5)
+    np.testing.assert_allclose(zs, np.stack([step[3] for step in cache]), atol=1e-5)  # z
     assert zs.shape == (7, 3, 5) and np.all((zs > 0) & (zs < 1))
 
 
@@ -164,3 +159,26 @@ def test_adding_mse():
     xs, ys = make_adding_data(50, 5, torch.Generator().manual_seed(0))
     assert adding_mse(model, xs, ys) == pytest.approx(torch.mean((ys - 1) ** 2).item())
     assert model.training  # back in training mode
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_long_memory.ipynb"
+FAST_LINE = "T, STEPS = (100, 1500) if FULL else (50, 300)"
+LR = {"rnn": 1e-2, "irnn": 1e-3, "lstm": 1e-2, "gru": 1e-2}
+
+
+def test_notebook_claims_on_the_fast_configuration():
+    """Notebook 08's fast run: which cells leave the 1/6 baseline, for every seed."""
+    assert FAST_LINE in NOTEBOOK.read_text(), "notebook 08's settings changed: update this test"
+    torch.set_num_threads(1)
+    final = {
+        cell: [
+            train_adding(
+                cell, T=50, steps=300, lr=LR[cell], seed=seed, eval_every=300, progress=False
+            )["final"]
+            for seed in (0, 1, 2)
+        ]
+        for cell in ADDING_MODELS
+    }
+    for cell in ("rnn", "irnn", "lstm"):  # still on the baseline after 300 steps, every seed
+        assert all(abs(v - BASELINE_MSE) < 0.02 for v in final[cell]), (cell, final[cell])
+    assert max(final["gru"]) < 0.01, final["gru"]  # the GRU remembers, every seed
