@@ -87,12 +87,8 @@ def _check_irnn(learner) -> CheckResult:
 
 
 def _irnn_tanh(D, H):
-    rnn = nn.RNN(D, H)
-    with torch.no_grad():
-        rnn.weight_hh_l0.copy_(torch.eye(H))
-        rnn.weight_ih_l0.normal_(0.0, 0.001)
-        rnn.bias_ih_l0.zero_()
-        rnn.bias_hh_l0.zero_()
+    rnn = nn.RNN(D, H)  # tanh, with the IRNN's parameters copied in
+    rnn.load_state_dict(irnn_layer(D, H).state_dict())
     return rnn
 
 
@@ -104,20 +100,16 @@ def _irnn_scaled(D, H):
 
 
 def _irnn_one_bias(D, H):
-    rnn = nn.RNN(D, H, nonlinearity="relu")
+    rnn = irnn_layer(D, H)
     with torch.no_grad():
-        rnn.weight_hh_l0.copy_(torch.eye(H))
-        rnn.weight_ih_l0.normal_(0.0, 0.001)
-        rnn.bias_hh_l0.zero_()  # bias_ih_l0 keeps its default
+        rnn.bias_ih_l0.uniform_(-(H**-0.5), H**-0.5)  # left at PyTorch's default
     return rnn
 
 
 def _irnn_default_inputs(D, H):
-    rnn = nn.RNN(D, H, nonlinearity="relu")
+    rnn = irnn_layer(D, H)
     with torch.no_grad():
-        rnn.weight_hh_l0.copy_(torch.eye(H))
-        rnn.bias_ih_l0.zero_()
-        rnn.bias_hh_l0.zero_()
+        rnn.weight_ih_l0.uniform_(-(H**-0.5), H**-0.5)  # PyTorch's default, not small
     return rnn
 
 
