@@ -30,8 +30,12 @@ from .validate import check_range
 BASELINE_MSE = 1 / 6
 """Mean squared error of the constant prediction 1 (the target's variance)."""
 
-CELLS = ("rnn", "irnn", "lstm", "gru")
-CELL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM", "gru": "GRU"}
+ONE_VALUE_MSE = 1 / 12
+"""Mean squared error of the best model that uses only one of the two marked
+values (answers ``u + 1/2``): the variance of the value it ignores."""
+
+ADDING_MODELS = ("rnn", "irnn", "lstm", "gru")
+MODEL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def make_adding_data(n: int, T: int, generator: torch.Generator | None = None):
@@ -57,41 +61,78 @@ def make_adding_data(n: int, T: int, generator: torch.Generator | None = None):
     return xs, ys
 
 
-class SequenceRegressor(nn.Module):
-    """A one-layer recurrent cell followed by a linear read-out of its last state.
+def irnn_layer(input_size: int, hidden_size: int) -> nn.RNN:
+    """An ``nn.RNN`` initialised as the IRNN of Le, Jaitly & Hinton (2015):
+    ReLU, ``W_hh`` the identity, both biases zero and small random input
+    weights ``W_xh ~ N(0, 0.001^2)``."""
+    rnn = nn.RNN(input_size, hidden_size, nonlinearity="relu")
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.eye(hidden_size))
+        rnn.weight_ih_l0.normal_(0.0, 0.001)
+        rnn.bias_ih_l0.zero_()
+        rnn.bias_hh_l0.zero_()
+    return rnn
 
-    cell: "rnn" (tanh), "irnn" (ReLU with ``W_hh`` initialised to the identity
-    and zero biases, Le et al. 2015), "lstm" or "gru". Input ``xs`` of shape
-    ``(T, B, 2)``; output of shape ``(B,)``, computed from ``h_T``.
+
+def init_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> nn.LSTM:
+    """Set the forget-gate bias of a one-layer ``nn.LSTM`` to ``value``, in place.
+
+    PyTorch adds two biases, ``bias_ih_l0`` and ``bias_hh_l0`` (each ``(4H,)``,
+    blocks in the order input, forget, cell, output); the forget gate's is
+    their sum over rows ``H : 2H``. We put ``value`` in the first and 0 in the
+    second, so the sum is ``value``. Returns the same module.
+    """
+    H = lstm.hidden_size
+    with torch.no_grad():
+        lstm.bias_ih_l0[H : 2 * H] = value
+        lstm.bias_hh_l0[H : 2 * H] = 0.0
+    return lstm
+
+
+class SequenceRegressor(nn.Module):
+    """A one-layer recurrent cell followed by a linear output layer on its last state.
+
+    cell: "rnn" (tanh), "irnn" (``irnn_layer``), "lstm" or "gru". forget_bias:
+    for the LSTM, the initial forget-gate bias (``init_forget_bias``; None
+    keeps PyTorch's default). Input ``xs`` of shape ``(T, B, 2)``; output of
+    shape ``(B,)``, computed from ``h_T``.
     """
 
-    def __init__(self, cell: str = "lstm", hidden_size: int = 32, input_size: int = 2):
+    def __init__(
+        self,
+        cell: str = "lstm",
+        hidden_size: int = 32,
+        input_size: int = 2,
+        forget_bias: float | None = None,
+    ):
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell: expected one of {CELLS}, got {cell!r}")
+        if cell not in ADDING_MODELS:
+            raise ValueError(f"cell: expected one of {ADDING_MODELS}, got {cell!r}")
         check_range(hidden_size, "hidden_size", low=1, integer=True)
         self.cell = cell
-        if cell in ("rnn", "irnn"):
-            nonlinearity = "relu" if cell == "irnn" else "tanh"
-            self.rnn = nn.RNN(input_size, hidden_size, nonlinearity=nonlinearity)
+        if cell == "rnn":
+            self.rnn = nn.RNN(input_size, hidden_size)  # tanh
+        elif cell == "irnn":
+            self.rnn = irnn_layer(input_size, hidden_size)
         elif cell == "lstm":
             self.rnn = nn.LSTM(input_size, hidden_size)
+            if forget_bias is not None:
+                init_forget_bias(self.rnn, forget_bias)
         else:
             self.rnn = nn.GRU(input_size, hidden_size)
-        if cell == "irnn":
-            with torch.no_grad():
-                self.rnn.weight_hh_l0.copy_(torch.eye(hidden_size))
-                self.rnn.weight_ih_l0.normal_(0.0, 0.001)
-                self.rnn.bias_ih_l0.zero_()
-                self.rnn.bias_hh_l0.zero_()
-        self.readout = nn.Linear(hidden_size, 1)
+        self.out = nn.Linear(hidden_size, 1)
 
     def forward(self, xs: torch.Tensor) -> torch.Tensor:
         hs, _ = self.rnn(xs)
-        return self.readout(hs[-1]).squeeze(-1)
+        return self.out(hs[-1]).squeeze(-1)
 
 
-def evaluate(model: nn.Module, xs: torch.Tensor, ys: torch.Tensor) -> float:
+def param_count(model: nn.Module) -> int:
+    """The number of trainable numbers in ``model``."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def adding_mse(model: nn.Module, xs: torch.Tensor, ys: torch.Tensor) -> float:
     """Mean squared error of ``model`` on ``(xs, ys)``, without gradients."""
     model.eval()
     with torch.no_grad():
@@ -111,6 +152,7 @@ def train_adding(
     seed: int = 0,
     eval_every: int = 25,
     n_eval: int = 1000,
+    forget_bias: float | None = None,
     device=None,
     progress: bool = True,
 ) -> dict:
@@ -124,7 +166,8 @@ def train_adding(
     Returns ``{"cell", "steps": [...], "train": [...] (one loss per step),
     "eval_steps": [...], "eval": [...], "final": last eval MSE, "seconds",
     "model"}``. ``progress``: a bar counts the steps, then one summary line
-    is printed (``helpers.progress.ProgressBar``).
+    is printed (``helpers.progress.ProgressBar``). ``forget_bias``: see
+    ``SequenceRegressor``.
     """
     check_range(steps, "steps", low=1, integer=True)
     check_range(batch_size, "batch_size", low=1, integer=True)
@@ -132,13 +175,13 @@ def train_adding(
     check_range(eval_every, "eval_every", low=1, integer=True)
     device = torch.device("cpu") if device is None else torch.device(device)
     torch.manual_seed(seed)
-    model = SequenceRegressor(cell, hidden_size).to(device)
+    model = SequenceRegressor(cell, hidden_size, forget_bias=forget_bias).to(device)
     data_gen = torch.Generator().manual_seed(seed + 1)
     eval_gen = torch.Generator().manual_seed(12345)  # the same held-out set for every model
     x_eval, y_eval = (t.to(device) for t in make_adding_data(n_eval, T, eval_gen))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    train_losses, eval_steps, eval_losses = [], [0], [evaluate(model, x_eval, y_eval)]
-    bar = ProgressBar(steps, CELL_NAMES[cell], unit="step", enabled=progress)
+    train_losses, eval_steps, eval_losses = [], [0], [adding_mse(model, x_eval, y_eval)]
+    bar = ProgressBar(steps, MODEL_NAMES[cell], unit="step", enabled=progress)
     start = time.perf_counter()
     for step in range(1, steps + 1):
         xs, ys = (t.to(device) for t in make_adding_data(batch_size, T, data_gen))
@@ -151,12 +194,12 @@ def train_adding(
         train_losses.append(loss.item())
         if step % eval_every == 0 or step == steps:
             eval_steps.append(step)
-            eval_losses.append(evaluate(model, x_eval, y_eval))
+            eval_losses.append(adding_mse(model, x_eval, y_eval))
             bar.set_postfix(eval_mse=f"{eval_losses[-1]:.3f}")
         bar.update()
     seconds = time.perf_counter() - start
     bar.close(
-        f"{CELL_NAMES[cell]}: {steps} steps in {seconds:.1f} s, "
+        f"{MODEL_NAMES[cell]}: {steps} steps in {seconds:.1f} s, "
         f"final held-out MSE {eval_losses[-1]:.4f}"
     )
     return {
@@ -182,21 +225,25 @@ def smooth(values, window: int = 25) -> np.ndarray:
     return (c[n] - c[lo]) / (n - lo)
 
 
-# ---- exercise checker (notebook 08) -------------------------------------------
-
-
 def adding_targets(xs):
     """The adding problem's target from its input: ``xs (T, B, 2) -> (B,)``,
     the sum over time of value times marker."""
     return (xs[..., 0] * xs[..., 1]).sum(0)
 
 
-def check_adding_targets(fn):
-    """Check ``fn(xs) -> ys`` on adding-problem batches of a few lengths."""
-    from .checking import check_function
-
-    gen = torch.Generator().manual_seed(70)
-    cases = [
-        (f"T={T}, B={B}", (make_adding_data(B, T, gen)[0],)) for T, B in [(2, 1), (10, 4), (50, 7)]
-    ]
-    return check_function("adding_targets", fn, adding_targets, cases)
+def gru_gates(gru: nn.GRU, xs: torch.Tensor):
+    """Run a one-layer ``nn.GRU`` over ``xs (T, B, D)`` from ``h_0 = 0`` and
+    return ``(hs, zs)`` as numpy arrays, both ``(T, B, H)``: the states and the
+    update gates, ``z_t = sigmoid(W_xz x_t + b_xz + W_hz h_{t-1} + b_hz)``
+    (rows ``H : 2H`` of PyTorch's reset, update, new blocks; ``z = 1`` keeps
+    the state)."""
+    H = gru.hidden_size
+    z_rows = slice(H, 2 * H)
+    with torch.no_grad():
+        hs, _ = gru(xs)
+        h_prev = torch.cat([torch.zeros_like(hs[:1]), hs[:-1]])  # h_{t-1} for every t
+        zs = torch.sigmoid(
+            xs @ gru.weight_ih_l0[z_rows].T + gru.bias_ih_l0[z_rows]
+            + h_prev @ gru.weight_hh_l0[z_rows].T + gru.bias_hh_l0[z_rows]
+        )  # fmt: skip
+    return hs.numpy(), zs.numpy()
