@@ -100,7 +100,10 @@ def _sigmoid_prime_cases():
         ("z = 0 (the maximum, 0.25)", (np.array([0.0]),)),
         ("z from -6 to 6", (np.linspace(-6.0, 6.0, 13),)),
         ("a 2-D array of shape (3, 4)", (np.linspace(-3.0, 3.0, 12).reshape(3, 4),)),
-        ("large |z| = 30 and 700", (np.array([-700.0, -30.0, 30.0, 700.0]),)),
+        (
+            "large |z| = 30, 700 and 1000",
+            (np.array([-1000.0, -700.0, -30.0, 30.0, 700.0, 1000.0]),),
+        ),
     ]
 
 
@@ -127,8 +130,13 @@ register(
         reference=sigmoid_prime,
         cases=_sigmoid_prime_cases,
         hints=[
-            "Write the derivative in terms of the sigmoid's own value s = σ(z).",
-            "σ'(z) = σ(z) (1 − σ(z)); compute s = sigmoid(z) once and reuse it.",
+            "Chain rule: σ(z) = u^(-1) with u = 1 + e^(-z). Differentiate the outside, then the"
+            " inside.",
+            "You should get e^(-z) / (1 + e^(-z))². Split it into 1 / (1 + e^(-z)) times"
+            " e^(-z) / (1 + e^(-z)); the first factor is σ(z). What is the second, in terms of"
+            " σ(z)? (Add and subtract 1 in its numerator.)",
+            "σ'(z) = σ(z) (1 − σ(z)); compute s = sigmoid(z) once and reuse it. Never evaluate"
+            " e^(-z) itself: it overflows for z below about −709.",
         ],
         mistakes=[
             (
@@ -138,6 +146,11 @@ register(
             ("z (1 − z): the formula applied to z instead of σ(z)", lambda z: z * (1 - z)),
             ("1 − σ(z)²: that is the shape of tanh's derivative", lambda z: 1 - sigmoid(z) ** 2),
             ("σ(z)²: the factor (1 − σ(z)) is missing", lambda z: sigmoid(z) ** 2),
+            (
+                "e^(−z) / (1 + e^(−z))² evaluated directly: right formula, but e^(−z) overflows"
+                " for very negative z (inf / inf = nan)",
+                lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2,
+            ),
         ],
         atol=1e-12,
     ),
