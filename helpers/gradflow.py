@@ -94,7 +94,9 @@ def log_norms(norms, decades: int = DECADES) -> np.ndarray:
     return np.clip(np.log10(n), -decades, decades)
 
 
-def draw_gradient_flow(ax, lanes, loss_reads=None, decades: int = DECADES, cmap=None) -> dict:
+def draw_gradient_flow(
+    ax, lanes, loss_reads=None, decades: int = DECADES, cmap=None, fontsize: float = 9
+) -> dict:
     """Draw empty unrolled chains onto ``ax``, one lane per state, top to bottom.
 
     lanes: labels of the lanes, e.g. ``["RNN  $h_t$", "LSTM $c_t$", "LSTM $h_t$"]``.
@@ -102,7 +104,8 @@ def draw_gradient_flow(ax, lanes, loss_reads=None, decades: int = DECADES, cmap=
         state (an arrow from "L"); default: every lane.
     The chain runs from step 0 (left) to step T (right, where the loss is);
     ``show_gradient_flow`` fills it in. Returns a handle for it, with the
-    ``"mappable"`` a colourbar needs (``gradient_colorbar``).
+    ``"mappable"`` a colourbar needs (``gradient_colorbar``). fontsize: of the
+    lane labels and of "L" (the state labels under the chain are 1 point smaller).
     """
     norm = Normalize(-decades, decades)
     cmap = FLOW_CMAP if cmap is None else cmap
@@ -111,15 +114,21 @@ def draw_gradient_flow(ax, lanes, loss_reads=None, decades: int = DECADES, cmap=
     reads = [True] * n if loss_reads is None else list(loss_reads)
     for k, label in enumerate(lanes):
         y = n - 1 - k
-        edges = LineCollection([], cmap=cmap, norm=norm, capstyle="butt", zorder=2)
+        edges = LineCollection(
+            [], cmap=cmap, norm=norm, capstyle="butt", antialiaseds=False, zorder=2
+        )
         ax.add_collection(edges)
         (nodes,) = ax.plot([], [], "o", ms=2.0, color="white", mec="#333333", mew=0.5, zorder=3)
-        ax.text(-0.03, y, label, ha="right", va="center", fontsize=9)
-        first = ax.text(0, y - 0.3, "", ha="center", va="top", fontsize=8, color=COLOR_TEXT)
-        last = ax.text(1, y - 0.3, "", ha="center", va="top", fontsize=8, color=COLOR_TEXT)
+        ax.text(-0.03, y, label, ha="right", va="center", fontsize=fontsize)
+        first = ax.text(
+            0, y - 0.34, "", ha="center", va="top", fontsize=fontsize - 1, color=COLOR_TEXT
+        )
+        last = ax.text(
+            1, y - 0.34, "", ha="center", va="top", fontsize=fontsize - 1, color=COLOR_TEXT
+        )
         if reads[k]:
             ax.annotate(
-                "$L$", xy=(1.01, y), xytext=(1.1, y), ha="left", va="center", fontsize=9,
+                "$L$", xy=(1.01, y), xytext=(1.1, y), ha="left", va="center", fontsize=fontsize,
                 arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.0},
             )  # fmt: skip
         handle["lanes"].append({"edges": edges, "nodes": nodes, "y": y, "ends": (first, last)})
@@ -135,7 +144,9 @@ def draw_gradient_flow(ax, lanes, loss_reads=None, decades: int = DECADES, cmap=
     return handle
 
 
-def show_gradient_flow(handle: dict, norms, state_labels=None, max_width: float = 16.0) -> None:
+def show_gradient_flow(
+    handle: dict, norms, state_labels=None, max_width: float = 16.0, min_width: float = 0.5
+) -> None:
     """Set every edge's width and colour from the norms, in place.
 
     norms: one array per lane, each ``(T + 1,)``: ``norms[k][t]`` is the norm at
@@ -143,7 +154,8 @@ def show_gradient_flow(handle: dict, norms, state_labels=None, max_width: float 
         ``norms[k][t]``, the gradient that has flowed back to state ``t``.
     state_labels: optional ``(first, last)`` texts per lane, e.g. ``("$h_0$", "$h_{30}$")``.
     Widths and colours are on a log scale: each decade adds the same width,
-    from 0.5 points (``10^-decades`` and less) to ``max_width``.
+    from ``min_width`` points (``10^-decades`` and less) to ``max_width``. The
+    state dots are drawn only for ``T <= 40``; beyond, they would hide the edges.
     """
     decades = handle["decades"]
     for k, (lane, lane_norms) in enumerate(zip(handle["lanes"], norms)):
@@ -154,10 +166,11 @@ def show_gradient_flow(handle: dict, norms, state_labels=None, max_width: float 
         lane["edges"].set_segments(np.stack([points[:-1], points[1:]], axis=1))
         lane["edges"].set_array(logs[:-1])
         lane["edges"].set_linewidths(
-            0.5 + (max_width - 0.5) * (logs[:-1] + decades) / (2 * decades)
+            min_width + (max_width - min_width) * (logs[:-1] + decades) / (2 * decades)
         )
         lane["nodes"].set_data(x, points[:, 1])
-        lane["nodes"].set_markersize(3.0 if T <= 40 else 2.0)
+        lane["nodes"].set_markersize(3.0)
+        lane["nodes"].set_visible(T <= 40)
         if state_labels is not None:
             for text, label in zip(lane["ends"], state_labels[k]):
                 text.set_text(label)

@@ -156,6 +156,19 @@ def scaled_orthogonal(H: int, scale: float, rng: np.random.Generator):
     return scale * q * np.sign(np.diag(r))
 
 
+def jacobian_product(hs, W_hh, name: str = "tanh"):
+    """``dh_T/dh_0 = J_T J_{T-1} ... J_1`` for one sequence, ``J_t = diag(f'(z_t)) W_hh``.
+
+    hs: the states of one sequence, ``(T, H)`` with ``hs[t - 1] = h_t``; W_hh:
+    ``(H, H)``; name: the activation that made ``hs``. Returns ``(H, H)``: entry
+    ``[i, j]`` is ``dh_T[i] / dh_0[j]``, so ``dL/dh_0 = P.T @ dL/dh_T``.
+    """
+    P = np.eye(len(W_hh))
+    for t in range(1, len(hs) + 1):  # the newest Jacobian goes on the left
+        P = (activation_derivative(hs[t - 1], name)[:, None] * W_hh) @ P
+    return P
+
+
 def gradient_bound(W_hh, name: str, steps: int) -> float:
     """Pascanu et al.'s bound ``(gamma * sigma_max(W_hh)) ** steps``.
 

@@ -17,6 +17,7 @@ from helpers.gradients import (
     clip_by_value,
     gradient_bound,
     hidden_grad_norms,
+    jacobian_product,
     linear_unit_chain,
     scaled_orthogonal,
 )
@@ -341,3 +342,29 @@ def test_clipping_rejects_bad_threshold(threshold):
         clip_by_norm({"g": np.ones(2)}, threshold)
     with pytest.raises(ValueError):
         clip_by_value({"g": np.ones(2)}, threshold)
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu"])
+def test_jacobian_product_matches_autograd_and_the_backward_pass(name):
+    rng = np.random.default_rng(3)
+    T, H, D = 6, 4, 2
+    params = {
+        "W_xh": rng.standard_normal((H, D)),
+        "W_hh": rng.standard_normal((H, H)) + np.triu(np.ones((H, H))),
+        "b_h": 0.1 * rng.standard_normal(H),
+    }
+    xs, h0 = rng.standard_normal((T, 1, D)), 0.3 * rng.standard_normal((1, H))
+    v = rng.standard_normal((1, H))
+    norms, hs = hidden_grad_norms(xs, h0, params, v, name)
+    P = jacobian_product(hs[:, 0], params["W_hh"], name)
+    f = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}[name]
+    W_xh, W_hh, b_h = (torch.from_numpy(params[k]) for k in ("W_xh", "W_hh", "b_h"))
+
+    def h_T(h):
+        for x in torch.from_numpy(xs[:, 0]):
+            h = f(W_xh @ x + W_hh @ h + b_h)
+        return h
+
+    want = torch.autograd.functional.jacobian(h_T, torch.from_numpy(h0[0])).numpy()
+    np.testing.assert_allclose(P, want, rtol=1e-10, atol=1e-12)
+    assert np.linalg.norm(P.T @ v[0]) == pytest.approx(norms[0, 0], rel=1e-10)

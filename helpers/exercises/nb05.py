@@ -6,8 +6,7 @@ from ..gradients import (
     activation_derivative,
     clip_by_norm,
     grad_norms_back,
-    gradient_bound,
-    scaled_orthogonal,
+    jacobian_product,
 )
 from . import Exercise, register
 
@@ -158,54 +157,82 @@ register(
     )
 )
 
-# --- 05-gradient-bound -----------------------------------------------------------------
+# --- 05-jacobian-product: dh_T/dh_0 itself ----------------------------------------------
 
 
-def _bound_cases():
+def _jacobian_cases():
     rng = np.random.default_rng(6)
-    return [
-        (
-            "orthogonal W_hh scaled by 0.9, tanh, 10 steps",
-            (scaled_orthogonal(4, 0.9, rng), "tanh", 10),
-        ),
-        ("a random 5x5 W_hh, tanh, 3 steps", (rng.standard_normal((5, 5)), "tanh", 3)),
-        (
-            "a random 5x5 W_hh, sigmoid (gamma = 1/4), 3 steps",
-            (rng.standard_normal((5, 5)), "sigmoid", 3),
-        ),
-        ("a non-symmetric W_hh, sigmoid, 1 step", (np.triu(np.ones((3, 3))), "sigmoid", 1)),
-        ("a 1x1 W_hh, tanh, 0 steps (the bound is 1)", (np.array([[2.0]]), "tanh", 0)),
-    ]
+    cases = []
+    for T, H, name in [
+        (1, 1, "tanh"),
+        (2, 3, "tanh"),
+        (5, 4, "tanh"),
+        (4, 3, "sigmoid"),
+        (6, 4, "relu"),
+    ]:
+        W_hh = rng.standard_normal((H, H)) + np.triu(np.ones((H, H)))  # not symmetric
+        cases.append((f"T={T}, H={H}, {name}", (_states(rng, (T, H), name), W_hh, name)))
+    return cases
 
 
-_GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+def _product_with(jacobian, newest_left=True):
+    """``J_T ... J_1`` (or the other order) with ``jacobian(hs, t, W_hh, name)`` for ``J_t``."""
+
+    def product(hs, W_hh, name):
+        P = np.eye(len(W_hh))
+        for t in range(1, len(hs) + 1):
+            J = jacobian(hs, t, W_hh, name)
+            P = J @ P if newest_left else P @ J
+        return P
+
+    return product
+
+
+def _jacobian(hs, t, W, name):
+    return activation_derivative(hs[t - 1], name)[:, None] * W
+
 
 register(
     Exercise(
-        "05-gradient-bound",
-        "Pascanu's bound on the gradient that survives",
-        reference=gradient_bound,
-        cases=_bound_cases,
+        "05-jacobian-product",
+        "the Jacobian product dh_T/dh_0 = J_T ... J_1",
+        reference=jacobian_product,
+        cases=_jacobian_cases,
         hints=[
-            "Each step back stretches a vector by at most gamma times the largest singular value of W_hh.",
-            "sigma_max = np.linalg.norm(W_hh, 2) (or np.linalg.svd(W_hh, compute_uv=False)[0]); "
-            "gamma is 1 for tanh and 1/4 for the sigmoid; return (gamma * sigma_max) ** steps.",
+            "Start from the identity (dh_0/dh_0) and take one step forward at a time: "
+            "dh_t/dh_0 = J_t (dh_{t-1}/dh_0), with J_t = dh_t/dh_{t-1}.",
+            "J_t = diag(f'(z_t)) W_hh: row i of W_hh scaled by f'(z_t)[i], because h_t[i] = f(z_t[i]) "
+            "and z_t[i] depends on h_{t-1} through row i. f'(z_t) comes from h_t = hs[t - 1].",
+            "P = np.eye(H); for t in 1..T: P = (activation_derivative(hs[t - 1], name)[:, None] * W_hh) @ P. "
+            "The newest Jacobian goes on the LEFT.",
         ],
         mistakes=[
             (
-                "gamma left out (always 1): the sigmoid's slope is at most 1/4",
-                lambda W, n, s: np.linalg.norm(W, 2) ** s,
+                "the product in the wrong order, J_1 J_2 ... J_T: matrices do not commute",
+                _product_with(_jacobian, newest_left=False),
             ),
             (
-                "the spectral radius (largest |eigenvalue|) instead of the largest singular value",
-                lambda W, n, s: (_GAMMA[n] * np.abs(np.linalg.eigvals(W)).max()) ** s,
+                "W_hh diag(f') instead of diag(f') W_hh: the slopes scale the columns, not the rows",
+                _product_with(lambda hs, t, W, n: W * activation_derivative(hs[t - 1], n)[None, :]),
             ),
             (
-                "the Frobenius norm instead of the largest singular value",
-                lambda W, n, s: (_GAMMA[n] * np.linalg.norm(W)) ** s,
+                "the slope of the previous state, f'(z_{t-1}) (1 at t = 1): one step off",
+                _product_with(
+                    lambda hs, t, W, n: (
+                        (activation_derivative(hs[t - 2], n)[:, None] if t >= 2 else 1.0) * W
+                    )
+                ),
+            ),
+            (
+                "each Jacobian transposed, W_hh^T diag(f'): the backward pass's factors, not dh_t/dh_{t-1}",
+                _product_with(lambda hs, t, W, n: _jacobian(hs, t, W, n).T),
+            ),
+            (
+                "tanh's derivative as 1 - tanh(h)**2: h is already tanh(z), so it is 1 - h**2",
+                _product_with(lambda hs, t, W, n: (1 - np.tanh(hs[t - 1]) ** 2)[:, None] * W),
             ),
         ],
-        rtol=1e-9,
+        atol=1e-12,
     )
 )
 
