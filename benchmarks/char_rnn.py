@@ -54,11 +54,11 @@ def main() -> None:
     )
     seconds = time.perf_counter() - start
     print(f"run: char-rnn H={H} B={B} T={T} lr={LR} epochs={args.epochs} ({seconds:.0f} s)")
-    print(f"uniform  log V     {np.log(V):.3f} nats/char")
-    print(f"unigram  (held-out) {unigram_loss(train_ids, held_out, V):.3f}")
-    print(f"bigram   (held-out) {bigram_loss(train_ids, held_out, V):.3f}")
-    print(f"char-RNN (train, last chunks) {history['loss'][-1]:.3f}")
-    print(f"char-RNN (held-out) {char_rnn_eval_loss(params, held_out):.3f}")
+    print(f"uniform  log V     {np.log(V):.2f} nats/char")
+    print(f"unigram  held-out  {unigram_loss(train_ids, held_out, V):.2f}")
+    print(f"bigram   held-out  {bigram_loss(train_ids, held_out, V):.2f}")
+    print(f"char-RNN held-out  {char_rnn_eval_loss(params, held_out):.2f}")
+    print(f"char-RNN training  {history['loss'][-1]:.2f} (mean loss of the last 20 chunks)")
     seed = text_to_ids("T", chars)[0]
     sample = sample_chars(params, np.zeros((1, H)), seed, 300, 0.8, np.random.default_rng(1))
     print("sample at temperature 0.8:\nT" + ids_to_text(sample, chars))

@@ -320,8 +320,8 @@ def sample_chars(params, h, seed_id, n: int, temperature: float, rng: np.random.
 
     params: the model's dict; h: ``(1, H)`` the state to start from; seed_id:
     the id of the character read first; temperature > 0: the logits are divided
-    by it before the softmax (below 1: bolder, safer choices; above 1: more
-    random). Each character is drawn with ``rng.choice(V, p=p)``.
+    by it before the softmax (below 1: sharper, safer, more repetitive; above
+    1: flatter, more random). Each character is drawn with ``rng.choice(V, p=p)``.
     Returns an int64 array ``(n,)`` of the generated ids (the seed not included).
     """
     V = params["W_hy"].shape[0]
