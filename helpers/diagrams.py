@@ -685,59 +685,104 @@ def draw_lstm_cell(ax, highlight: str | None = None) -> dict:
     return {"parts": parts, "gates": gates, "highlighted": chosen}
 
 
-GRU_PATHS = {"reset": ("reset",), "update": ("update",), "candidate": ("candidate",)}
-"""What ``draw_gru_cell(highlight=...)`` lights up."""
+GRU_PATHS = {
+    "reset": ("reset", "product"),
+    "update": ("update",),
+    "candidate": ("candidate", "product"),
+}
+"""What ``draw_gru_cell(highlight=...)`` lights up; "product" is the wire that
+carries ``r_t ⊙ (W_hn h_{t-1} + b_hn)`` into the candidate's tanh."""
+
+
+def _junction(ax, x, y, part):
+    (dot,) = ax.plot([x], [y], "o", ms=3.5, color=_WIRE, zorder=2)
+    part.append(dot)
 
 
 def draw_gru_cell(ax, highlight: str | None = None) -> dict:
     """Draw one GRU cell (PyTorch's form) onto ``ax`` in the course's notation.
 
-    The state runs along the top: ``h_t = z_t ⊙ h_{t-1} + (1 - z_t) ⊙ n_t``; the
-    reset gate multiplies the hidden part of the candidate, ``n_t = tanh(W_xn x_t
-    + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn))``.
+    The state runs along the top: ``h_t = z_t ⊙ h_{t-1} + (1 - z_t) ⊙ n_t``.
+    ``x_t`` and ``h_{t-1}`` run on two separate wires: both feed the gates
+    ``z_t`` and ``r_t``; ``h_{t-1}`` alone (as ``W_hn h_{t-1} + b_hn``) enters
+    the reset ×, and ``x_t`` alone (as ``W_xn x_t + b_xn``) enters the tanh, so
+    ``n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn))``.
     highlight: None, or one of ``GRU_PATHS`` ("reset", "update", "candidate").
-    Returns ``{"parts", "gates", "highlighted"}`` as ``draw_lstm_cell`` does.
+    Returns ``{"parts", "gates", "highlighted"}`` as ``draw_lstm_cell`` does,
+    plus ``"nodes"`` ({name: artist}: the boxes, the circles of the operations
+    and the ``x_t`` / ``h_{t-1}`` wires) and ``"wires"`` (one dict per arrow:
+    ``src`` and ``dst`` node names and its ``points``, ending at ``dst``).
     """
     _cell_frame(ax, highlight, GRU_PATHS)
     parts: dict = {}
-    top, bus, gy = 4.6, 1.4, 2.55
-    state, reset, update, cand, common = (
-        _cell_part(parts, k) for k in ("state", "reset", "update", "candidate", "common")
+    top, hb, xb, gy = 4.6, 1.55, 1.05, 2.6  # the state, the h and x wires, the gates
+    state, reset, update, cand, product, common = (
+        _cell_part(parts, k) for k in ("state", "reset", "update", "candidate", "product", "common")
     )
-    _wire(ax, [(0.0, top), (1.9, top)], state)
-    _wire(ax, [(2.3, top), (6.3, top)], state)
-    _wire(ax, [(6.7, top), (9.8, top)], state)
+    xz, xr, xm, xn, xp = 2.2, 3.4, 4.7, 6.2, 7.4  # columns
+    wires = []
+
+    def arrow(src, dst, points, part):
+        _wire(ax, points, part)
+        wires.append({"src": src, "dst": dst, "points": points})
+
+    nodes = {}
+    # the state along the top: h_{t-1} -> x z_t -> + -> h_t
+    _wire(ax, [(0.0, top), (xz - 0.2, top)], state)
+    _wire(ax, [(xp + 0.2, top), (9.8, top)], state)
     state.append(ax.text(0.0, top + 0.25, "$h_{t-1}$", ha="left", va="bottom", fontsize=11))
     state.append(ax.text(9.8, top + 0.25, "$h_t$", ha="right", va="bottom", fontsize=11))
-    _wire(ax, [(1.1, top), (1.1, bus), (5.6, bus)], common, arrow=False)  # h_{t-1} down to the bus
-    _wire(ax, [(1.5, -0.2), (1.5, bus)], common, arrow=False)
-    common.append(ax.text(1.65, -0.2, "$x_t$", ha="left", va="bottom", fontsize=11))
+    # h_{t-1} down to its own wire; x_t up from below to its own wire
+    h_points = [(1.2, top), (1.2, hb), (xm, hb)]
+    (nodes["h_{t-1}"],) = ax.plot(*zip(*h_points), color=_WIRE, lw=1.3, zorder=1)
+    common.append(nodes["h_{t-1}"])
+    _junction(ax, 1.2, top, common)
+    x_points = [(xn, -0.2), (xn, xb), (xz + 0.15, xb)]
+    (nodes["x_t"],) = ax.plot(*zip(*x_points), color=_WIRE, lw=1.3, zorder=1)
+    common.append(nodes["x_t"])
+    common.append(ax.text(xn + 0.12, -0.2, "$x_t$", ha="left", va="bottom", fontsize=11))
+    _junction(ax, xn, xb, common)
+    # the gates z_t and r_t read both x_t and h_{t-1}
     gates = {}
-    for x, text, symbol, part in ((2.1, "σ", "$z_t$", update), (3.3, "σ", "$r_t$", reset)):
-        _wire(ax, [(x, bus), (x, gy - 0.25)], part)
-        gates[symbol] = _gate_box(ax, x, gy, text, symbol, part)
-    # reset: r_t ⊙ (W_hn h_{t-1} + b_hn) inside the candidate
-    _op(ax, 4.3, gy, "×", reset)
-    _wire(ax, [(3.3, gy + 0.25), (3.3, 3.35), (4.3, 3.35), (4.3, gy + 0.2)], reset)
-    _wire(ax, [(4.3, bus), (4.3, gy - 0.2)], reset)
-    reset.append(ax.text(4.4, 1.95, "$W_{hn} h_{t-1}$", ha="left", va="center", fontsize=8))
-    # candidate n_t
-    _wire(ax, [(4.5, gy), (5.3 - 0.36, gy)], cand)
-    _wire(ax, [(5.6, bus), (5.6, gy - 0.25)], cand)
-    gates["$n_t$"] = _gate_box(ax, 5.6, gy, "tanh", "", cand)
-    cand.append(ax.text(6.0, gy + 0.3, "$n_t$", ha="left", va="bottom", fontsize=10))
-    _op(ax, 6.5, 3.6, "×", cand)
-    _wire(ax, [(5.6, gy + 0.25), (5.6, 3.6), (6.3, 3.6)], cand)
-    # update: z_t keeps the old state, 1 - z_t lets the candidate in
-    _op(ax, 2.1, top, "×", update)
-    _wire(ax, [(2.1, gy + 0.25), (2.1, top - 0.2)], update)
-    _op(ax, 4.6, 4.05, "1−", update, r=0.22, fontsize=8)
-    _wire(ax, [(2.1, 4.05), (4.38, 4.05)], update)
-    _wire(ax, [(4.82, 4.05), (6.5, 4.05), (6.5, 3.8)], update)
-    _op(ax, 6.5, top, "+", cand)
-    _wire(ax, [(6.5, 3.8), (6.5, top - 0.2)], cand)
+    for x, symbol, part in ((xz, "$z_t$", update), (xr, "$r_t$", reset)):
+        arrow("h_{t-1}", symbol, [(x - 0.15, hb), (x - 0.15, gy - 0.25)], part)
+        arrow("x_t", symbol, [(x + 0.15, xb), (x + 0.15, gy - 0.25)], part)
+        _junction(ax, x - 0.15, hb, part)
+        if x != xz:
+            _junction(ax, x + 0.15, xb, part)
+        gates[symbol] = nodes[symbol] = _gate_box(ax, x, gy, "σ", symbol, part)
+    # reset: r_t ⊙ (W_hn h_{t-1} + b_hn)
+    nodes["reset ×"] = _op(ax, xm, gy, "×", reset)
+    arrow("$r_t$", "reset ×", [(xr + 0.36, gy), (xm - 0.2, gy)], reset)
+    arrow("h_{t-1}", "reset ×", [(xm, hb), (xm, gy - 0.2)], reset)
+    reset.append(ax.text((xr + 0.15 + xn) / 2, (hb + xb) / 2, "$W_{hn} h_{t-1} + b_{hn}$",
+                         ha="center", va="center", fontsize=7.5))  # fmt: skip
+    # the candidate n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (...))
+    gates["$n_t$"] = nodes["tanh"] = _gate_box(ax, xn, gy, "tanh", "", cand)
+    arrow("reset ×", "tanh", [(xm + 0.2, gy), (xn - 0.36, gy)], product)
+    product.append(ax.text((xm + xn) / 2 - 0.1, gy + 0.1, "$r_t \\odot$", ha="center",
+                           va="bottom", fontsize=8))  # fmt: skip
+    arrow("x_t", "tanh", [(xn, xb), (xn, gy - 0.25)], cand)
+    cand.append(ax.text(xn + 0.1, (xb + gy - 0.25) / 2, "$W_{xn} x_t + b_{xn}$", ha="left",
+                        va="center", fontsize=7.5))  # fmt: skip
+    nodes["n ×"] = _op(ax, xn, 3.65, "×", cand)
+    arrow("tanh", "n ×", [(xn, gy + 0.25), (xn, 3.45)], cand)
+    cand.append(ax.text(xn + 0.1, (gy + 0.25 + 3.45) / 2, "$n_t$", ha="left", va="center",
+                        fontsize=10))  # fmt: skip
+    nodes["+"] = _op(ax, xp, top, "+", cand)
+    arrow("n ×", "+", [(xn + 0.2, 3.65), (xp, 3.65), (xp, top - 0.2)], cand)
+    # update: z_t keeps the old state, 1 - z_t lets the candidate in (from the side)
+    nodes["z ×"] = _op(ax, xz, top, "×", update)
+    arrow("$z_t$", "z ×", [(xz, gy + 0.25), (xz, top - 0.2)], update)
+    _junction(ax, xz, 3.65, update)
+    nodes["1−"] = _op(ax, 3.6, 3.65, "1−", update, r=0.22, fontsize=8)
+    arrow("$z_t$", "1−", [(xz, 3.65), (3.6 - 0.22, 3.65)], update)
+    arrow("1−", "n ×", [(3.6 + 0.22, 3.65), (xn - 0.2, 3.65)], update)
+    update.append(ax.text(4.9, 3.75, "$1 - z_t$", ha="center", va="bottom", fontsize=8))
+    arrow("z ×", "+", [(xz + 0.2, top), (xp - 0.2, top)], state)
     chosen = _finish_cell(ax, parts, GRU_PATHS, highlight)
-    return {"parts": parts, "gates": gates, "highlighted": chosen}
+    return {"parts": parts, "gates": gates, "highlighted": chosen, "nodes": nodes,
+            "wires": wires}  # fmt: skip
 
 
 def draw_lstm_unrolled(ax, T: int = 3) -> dict:

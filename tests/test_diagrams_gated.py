@@ -9,7 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 
 from helpers.diagrams import (  # noqa: E402
     GRU_PATHS,
@@ -72,6 +75,74 @@ def test_gru_cell_and_its_paths(path, lit):
     assert texts.count("×") == 3 and texts.count("+") == 1 and "1−" in texts
     assert _lit(out["gates"]) == lit and out["highlighted"] == set(GRU_PATHS[path])
     plt.close(fig)
+
+
+def _on_node(point, artist, tol=0.03):
+    """Whether ``point`` lies on a box's edge, a circle's rim or along a wire."""
+    x, y = point
+    if isinstance(artist, Circle):
+        cx, cy = artist.center
+        return abs(np.hypot(x - cx, y - cy) - artist.radius) < tol
+    if isinstance(artist, FancyBboxPatch):
+        x0, y0 = artist.get_x(), artist.get_y()
+        x1, y1 = x0 + artist.get_width(), y0 + artist.get_height()
+        inside = x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol
+        return inside and min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) < tol
+    pts = artist.get_xydata()
+    for (ax_, ay), (bx, by) in zip(pts[:-1], pts[1:]):
+        d = np.hypot(bx - ax_, by - ay)
+        cross = abs((bx - ax_) * (y - ay) - (by - ay) * (x - ax_)) / d
+        along = ((x - ax_) * (bx - ax_) + (y - ay) * (by - ay)) / d
+        if cross < tol and -tol <= along <= d + tol:
+            return True
+    return False
+
+
+def test_gru_wiring_matches_pytorchs_equations():
+    """n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn)), h_t = z_t ⊙ h_{t-1}
+    + (1 - z_t) ⊙ n_t: every arrow starts on its source and ends on its target."""
+    fig, ax = plt.subplots()
+    out = draw_gru_cell(ax)
+    nodes, wires = out["nodes"], out["wires"]
+    inputs: dict = {}
+    for w in wires:
+        branches = [  # a wire may also branch off another wire from the same source
+            Line2D(*zip(*v["points"])) for v in wires if v["src"] == w["src"] and v is not w
+        ]
+        assert any(_on_node(w["points"][0], n) for n in [nodes[w["src"]], *branches]), w
+        assert _on_node(w["points"][-1], nodes[w["dst"]]), w
+        inputs.setdefault(w["dst"], set()).add(w["src"])
+    assert inputs["$z_t$"] == inputs["$r_t$"] == {"x_t", "h_{t-1}"}
+    assert inputs["reset ×"] == {"$r_t$", "h_{t-1}"}  # h_{t-1} alone is reset
+    assert inputs["tanh"] == {"reset ×", "x_t"}  # the reset product, not h_{t-1}
+    assert inputs["1−"] == {"$z_t$"} and inputs["n ×"] == {"tanh", "1−"}
+    assert inputs["+"] == {"z ×", "n ×"}
+    # h_{t-1} and x_t run on separate wires that never meet
+    h_pts, x_pts = nodes["h_{t-1}"].get_xydata(), nodes["x_t"].get_xydata()
+    assert not any(_on_node(p, nodes["x_t"]) for p in h_pts)
+    assert not any(_on_node(p, nodes["h_{t-1}"]) for p in x_pts)
+    # no stretch of wire carries arrows in both directions
+    segments = [
+        (tuple(a), tuple(b)) for w in wires for a, b in zip(w["points"][:-1], w["points"][1:])
+    ]
+    for a, b in segments:
+        assert (b, a) not in segments
+        for c, d in segments:  # overlapping collinear pieces run the same way
+            u, v = np.subtract(b, a), np.subtract(d, c)
+            if abs(u[0] * v[1] - u[1] * v[0]) < 1e-9 and np.dot(u, v) < 0:
+                assert not (_on_seg(c, a, b) or _on_seg(d, a, b)), (a, b, c, d)
+    texts = _texts(ax)
+    assert "$W_{hn} h_{t-1} + b_{hn}$" in texts and "$W_{xn} x_t + b_{xn}$" in texts
+    plt.close(fig)
+
+
+def _on_seg(p, a, b, tol=1e-6):
+    """p lies strictly inside segment a-b (collinear, between the ends)."""
+    ab, ap = np.subtract(b, a), np.subtract(p, a)
+    if abs(ab[0] * ap[1] - ab[1] * ap[0]) > tol:
+        return False
+    t = np.dot(ap, ab) / np.dot(ab, ab)
+    return tol < t < 1 - tol
 
 
 def test_unknown_highlight_is_refused():
