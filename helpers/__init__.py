@@ -5,7 +5,7 @@ module's docstrings state array shapes. Import what a notebook needs, e.g.
 ``from helpers import seed_all, rel_error, gradient_check``.
 """
 
-from .checking import CheckResult, check_function
+from .checking import CheckResult, run_cases
 from .numerics import gradient_check, numerical_gradient, rel_error
 from .plotting import COLORS, live_figure, new_figure, use_course_style
 from .repro import get_device, seed_all
@@ -16,7 +16,7 @@ __all__ = [
     "COLORS",
     "CheckResult",
     "check_array",
-    "check_function",
+    "run_cases",
     "check_range",
     "get_device",
     "gradient_check",

@@ -1,7 +1,7 @@
 """Exercise checkers: run a learner's function against the reference on
 several inputs and say plainly what matched and what did not.
 
-Each notebook's checkers are small functions built on ``check_function``;
+Each notebook's checkers are small functions built on ``run_cases``;
 they live beside the reference implementation they compare against.
 """
 
@@ -110,7 +110,7 @@ def _changed(before, after) -> bool:
     return False
 
 
-def check_function(
+def run_cases(
     name: str,
     learner: Callable,
     reference: Callable,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.checking import FAILED, NOT_ATTEMPTED, PASSED, check_function
+from helpers.checking import FAILED, NOT_ATTEMPTED, PASSED, run_cases
 
 
 def reference(x):
@@ -15,7 +15,7 @@ CASES = [("a vector", (np.array([-1.0, 0.0, 2.0]),)), ("a matrix", (np.ones((2, 
 
 
 def run(fn, **kw):
-    return check_function("tanh", fn, reference, CASES, **kw)
+    return run_cases("tanh", fn, reference, CASES, **kw)
 
 
 def test_correct_solution_passes(capsys):
@@ -62,9 +62,9 @@ def test_tuples_and_dicts_are_compared_element_by_element(capsys):
     def ref(x):
         return x * 2, {"g": x + 1}
 
-    ok = check_function("pair", lambda x: (x * 2, {"g": x + 1}), ref, CASES[:1])
-    missing = check_function("pair", lambda x: (x * 2, {}), ref, CASES[:1])
-    count = check_function("pair", lambda x: x * 2, ref, CASES[:1])
+    ok = run_cases("pair", lambda x: (x * 2, {"g": x + 1}), ref, CASES[:1])
+    missing = run_cases("pair", lambda x: (x * 2, {}), ref, CASES[:1])
+    count = run_cases("pair", lambda x: x * 2, ref, CASES[:1])
     assert ok.status == PASSED and missing.status == FAILED and count.status == FAILED
     out = capsys.readouterr().out
     assert "missing keys ['g']" in out and "expected 2 return value(s), got 1" in out
@@ -85,6 +85,6 @@ def test_in_place_change_inside_a_dict_argument_is_reported(capsys):
         return grads
 
     cases = [("a dict", ({"W": np.ones((2, 2)), "b": np.ones(2)},))]
-    assert check_function("halve", lambda g: ref(g), ref, cases).status == PASSED
-    assert check_function("halve", in_place, ref, cases).status == FAILED
+    assert run_cases("halve", lambda g: ref(g), ref, cases).status == PASSED
+    assert run_cases("halve", in_place, ref, cases).status == FAILED
     assert "changed its input in place (argument 1)" in capsys.readouterr().out

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function
+from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, run_cases
 
 EXERCISES: dict = {}
 _RESULTS: dict[str, str] = {}  # id -> status of the last check in this kernel
@@ -81,7 +81,7 @@ class Exercise:
         if self.checker is not None:
             return self.checker(learner)
         with np.errstate(all="ignore"):  # a learner's overflow is reported in the verdict
-            return check_function(
+            return run_cases(
                 self.reference.__name__, learner, self.reference, self.cases(),
                 rtol=self.rtol, atol=self.atol, quiet=True,
             )  # fmt: skip
@@ -93,7 +93,7 @@ class Exercise:
                 if self.checker is not None:
                     continue  # custom checkers diagnose mistakes themselves
                 with np.errstate(all="ignore"):
-                    same = check_function("", learner, wrong, self.cases(), quiet=True)
+                    same = run_cases("", learner, wrong, self.cases(), quiet=True)
             except Exception:  # noqa: BLE001 - a mistake that cannot run on a case
                 continue
             if same:

@@ -3,7 +3,7 @@ then the loop over time that makes it a recurrent network."""
 
 import numpy as np
 
-from ..checking import check_function
+from ..checking import run_cases
 from ..scratch import rnn_backward, rnn_forward, rnn_step_forward
 from . import Exercise, register
 
@@ -67,7 +67,7 @@ def _with_backward(forward):
 
 
 def _check_forward(learner):
-    return check_function(
+    return run_cases(
         "rnn_forward", _with_backward(learner), _with_backward(rnn_forward), _forward_cases(),
         rtol=1e-9, atol=1e-12, quiet=True,
     )  # fmt: skip

@@ -4,7 +4,7 @@ the shared weights' gradients."""
 
 import numpy as np
 
-from ..checking import FAILED, PASSED, CheckResult, check_function
+from ..checking import FAILED, PASSED, CheckResult, run_cases
 from ..numerics import numerical_gradient, rel_error
 from ..scratch import RNN_KEYS, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from . import Exercise, register
@@ -37,7 +37,7 @@ def _loop_cases():
 
 def _check_loop(learner):
     """Against the reference on every case, then against central differences."""
-    result = check_function(
+    result = run_cases(
         "rnn_backward", learner, rnn_backward, _loop_cases(), rtol=1e-9, atol=1e-12, quiet=True
     )
     if result.status != PASSED:

@@ -7,7 +7,7 @@ new state(s), so the checker compares the first outputs.
 
 import numpy as np
 
-from ..checking import FAILED, PASSED, CheckResult, check_function
+from ..checking import FAILED, PASSED, CheckResult, run_cases
 from ..scratch import gru_step_forward, lstm_step_forward
 from . import Exercise, register
 
@@ -33,12 +33,12 @@ def _checker(name, reference, cases, n_out, mistakes):
 
     def check(learner) -> CheckResult:
         with np.errstate(all="ignore"):
-            result = check_function(name, _first(learner, n_out), _first(reference, n_out), cases(), quiet=True)  # fmt: skip
+            result = run_cases(name, _first(learner, n_out), _first(reference, n_out), cases(), quiet=True)  # fmt: skip
             if result.status != FAILED:
                 return result
             for description, wrong in mistakes:
                 try:
-                    same = check_function("", _first(learner, n_out), wrong, cases(), quiet=True)
+                    same = run_cases("", _first(learner, n_out), wrong, cases(), quiet=True)
                 except Exception:  # noqa: BLE001 - a mistake that cannot run on a case
                     continue
                 if same.status == PASSED:
