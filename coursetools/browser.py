@@ -1,0 +1,640 @@
+"""The notebooks as a learner sees them: JupyterLab in a real (headless) browser.
+
+For every notebook with interactive demos this starts JupyterLab on localhost
+(throwaway config, settings, workspace and token; a copy of the notebook, so
+nothing in the repository is touched), opens the notebook in headless Chromium
+driven by Playwright, runs all cells, and checks:
+
+* opened before running, the saved notebook shows no widget error;
+* no cell ends in an error;
+* every widget rendered: no "Error displaying widget", "Loading widget...",
+  "Failed to create view", and each demo (a ``live_figure``) shows its
+  controls and its picture;
+* the mouse drags one slider of every demo (the keyboard takes over where a
+  drag does not move it) and the picture beside it changes, compared pixel by
+  pixel before and after; a demo without a slider gets its dropdown, toggle
+  buttons, checkbox or text field changed instead;
+* the kernel reported no exception or warning from a widget callback (such an
+  error shows nowhere in the notebook itself).
+
+A canary notebook (one working demo, one whose callback raises, one widget
+whose model is missing) proves the check reports exactly the broken two.
+
+It saves a screenshot of each notebook (and one per demo) under
+``artifacts/screenshots/`` and stops every process it started, also on failure.
+It is skipped, with the reason, only where no browser is available: the
+``playwright`` package or a Chromium (Debian's ``chromium``; or set
+``CHROMIUM=/path/to/chrome``) is missing.
+
+``BROWSER_TEST_NOTEBOOKS=path1.ipynb:path2.ipynb`` points it at other
+notebooks (used to show that it fails on a broken demo).
+
+This module is the machinery; the tests are ``tests/test_browser*.py`` (the
+notebooks split over two modules, so two pytest-xdist workers share them) and
+their fixtures are in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+
+from coursetools.notebooks import ROOT, SETUP_MARK, notebook_paths
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROKEN_WIDGET_TEXTS = (
+    "Error displaying widget",
+    "Error creating widget",
+    "Loading widget",
+    "Failed to create view",
+    "Could not create a view",
+)
+RUN_TIMEOUT_S = 240  # one notebook, all cells (they are designed for < 30 s alone)
+UPDATE_TIMEOUT_S = 20  # one slider move until the new picture arrives
+# JupyterLab settings for the throwaway user-settings folder: every cell stays in
+# the page (no virtual scrolling), no news/update pop-ups over the screenshots,
+# no autosave.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+}
+
+
+# --------------------------------------------------------------------------- which notebooks
+
+
+def uses_widgets(path: Path) -> bool:
+    """A notebook has interactive demos if a code cell calls ``live_figure`` or uses ipywidgets."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(
+        c.source for c in nb.cells if c.cell_type == "code" and not c.source.startswith(SETUP_MARK)
+    )
+    return bool(re.search(r"\blive_figure\(|^\s*(import|from) ipywidgets\b", code, re.M))
+
+
+def demo_cell_count(path: Path) -> int:
+    """How many code cells show a live demo (each must render at least one widget)."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(
+        1
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "live_figure(" in c.source
+        and "def live_figure" not in c.source
+    )
+
+
+def target_notebooks() -> list[Path]:
+    override = os.environ.get("BROWSER_TEST_NOTEBOOKS")
+    if override:
+        return [Path(p).resolve() for p in override.split(os.pathsep) if p]
+    return [p for p in notebook_paths() if uses_widgets(p)]
+
+
+TARGETS = target_notebooks()
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- JupyterLab server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server in its own process group, on a copy of the course."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.course = base / "course"
+        (self.course / "notebooks").mkdir(parents=True)
+        for entry in ROOT.iterdir():  # assets, helpers...: linked, so notebooks find ../assets
+            if entry.name not in {"notebooks", ".git", ".venv", "artifacts"}:
+                (self.course / entry.name).symlink_to(entry)
+        settings = base / "settings"
+        for plugin, values in LAB_SETTINGS.items():
+            package, name = plugin.rsplit("/", 1)
+            path = settings / package / f"{name}.jupyterlab-settings"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        self.token = secrets.token_hex(16)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        for var, sub in [
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
+        ]:
+            env[var] = str(base / sub)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        self.log_path = base / "jupyter.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.course}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={base / 'workspaces'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            "--ServerApp.terminals_enabled=False",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+            cmd.append("--allow-root")
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.course,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_ready(timeout=90)
+
+    def api(self, method: str, path: str):
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited with code {self.proc.returncode}:\n{self.log()}"
+                )
+            try:
+                self.api("GET", "/api/status")
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self, since: int = 0) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_bytes()[since:].decode("utf-8", "replace")
+
+    def shutdown_kernels(self) -> None:
+        try:
+            for session in self.api("GET", "/api/sessions") or []:
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        """Stop the server and everything it started (its kernels share its process group)."""
+        if self.proc.poll() is None:
+            self.shutdown_kernels()
+            for sig, wait in [(signal.SIGTERM, 15), (signal.SIGKILL, 5)]:
+                try:
+                    os.killpg(self.proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        try:  # kernels left behind in the group (the server is gone by now)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._log.close()
+
+
+# --------------------------------------------------------------------------- in the page
+
+JS_NOTEBOOK_READY = """() => {
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  if (!w || !w.content || !w.sessionContext || !w.context || !w.context.isReady) return false;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
+}"""
+
+JS_RUN_ALL = """async (timeoutMs) => {
+  const app = window.jupyterapp;
+  const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs));
+  const ok = await Promise.race([app.commands.execute('notebook:run-all-cells'), timer]);
+  return ok;
+}"""
+
+JS_CELLS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return w.content.widgets.filter(c => c.model.type === 'code').map((c, i) => ({
+    index: i,
+    source: c.model.sharedModel.getSource().slice(0, 80),
+    count: c.model.executionCount,
+    errors: outputs(c).filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue),
+    widgets: outputs(c).filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length,
+  }));
+  function outputs(c) {
+    return Array.from({length: c.model.outputs.length}, (_, j) => c.model.outputs.get(j).toJSON());
+  }
+}"""
+
+# Marks every widget output of the notebook (rendered, loading, or replaced by
+# JupyterLab's error text) with data-course-widget; returns how many there are
+# and how many still say "Loading widget".
+JS_MARK_WIDGETS = """() => {
+  const nodes = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output'))
+    .filter(n => n.classList.contains('jupyter-widgets') || n.querySelector('.jupyter-widgets')
+                 || /Loading widget|Error displaying widget|Error creating widget/.test(n.textContent));
+  nodes.forEach((n, i) => n.setAttribute('data-course-widget', String(i)));
+  return {count: nodes.length, loading: nodes.filter(n => n.textContent.includes('Loading widget')).length};
+}"""
+WIDGET_OUTPUTS = "[data-course-widget]"
+
+
+# Errors and warnings the kernel sends while the controls move. A widget
+# callback's exception appears nowhere in the notebook (JupyterLab puts it in
+# its log console), so the test listens to the kernel's messages itself.
+JS_LISTEN_KERNEL = """() => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  window.__courseKernelProblems = [];
+  kernel.iopubMessage.connect((_, msg) => {
+    const c = msg.content;
+    if (msg.header.msg_type === 'error') {
+      window.__courseKernelProblems.push(c.ename + ': ' + c.evalue);
+    } else if (msg.header.msg_type === 'stream' && c.name === 'stderr' && /\\w+(Warning|Error)\\b/.test(c.text)) {
+      window.__courseKernelProblems.push(c.text.trim().slice(0, 300));
+    }
+  });
+}"""
+
+JS_KERNEL_MESSAGES = "() => window.__courseKernelProblems || []"
+
+
+JS_KERNEL_IDLE = """() => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  return k.status === 'idle';
+}"""
+
+CONTROLS = (
+    ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
+)
+
+
+def demo_state(view) -> dict:
+    """What one rendered widget output shows: its text, controls and images."""
+    return view.evaluate(
+        """(node, controls) => ({
+        text: node.innerText,
+        sliders: node.querySelectorAll('.widget-slider').length,
+        controls: node.querySelectorAll(controls).length,
+        images: Array.from(node.querySelectorAll('img')).map(i => ({
+          src: i.src, w: i.naturalWidth, complete: i.complete})),
+      })""",
+        CONTROLS,
+    )
+
+
+def slider_readout(slider) -> str:
+    return slider.evaluate(
+        "(n) => { const r = n.querySelector('.widget-readout'); return r ? r.innerText : ''; }"
+    )
+
+
+def move_slider(page, slider) -> str:
+    """Drag the slider's handle with the mouse; fall back to the keyboard. Says how it went."""
+    handle = slider.locator(".noUi-handle, .ui-slider-handle").first
+    track = slider.locator(".noUi-base, .ui-slider").first
+    handle.scroll_into_view_if_needed()
+    before = slider_readout(slider)
+    hbox, tbox = handle.bounding_box(), track.bounding_box()
+    if hbox and tbox:
+        x, y = hbox["x"] + hbox["width"] / 2, hbox["y"] + hbox["height"] / 2
+        dx = 0.35 * tbox["width"]
+        if tbox["x"] + tbox["width"] - x < 0.4 * tbox["width"]:  # near the right end: go left
+            dx = -dx
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + dx / 2, y, steps=4)
+        page.mouse.move(x + dx, y, steps=4)
+        page.mouse.up()
+        page.wait_for_timeout(150)
+        if slider_readout(slider) != before:
+            return f"dragged with the mouse {before} -> {slider_readout(slider)}"
+    handle.focus()
+    for key in ("End", "ArrowRight", "Home", "ArrowLeft"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(150)
+        if slider_readout(slider) != before:
+            return f"keyboard {key}: {before} -> {slider_readout(slider)}"
+    return f"did not move (readout stayed {before!r})"
+
+
+def move_other_control(view) -> str:
+    """For a demo without a slider: another dropdown option, toggle button or checkbox."""
+    select = view.locator(".widget-dropdown select").first
+    if select.count():
+        values = select.evaluate("(s) => Array.from(s.options).map(o => o.value)")
+        current = select.input_value()
+        other = next((v for v in values if v != current), None)
+        if other is not None:
+            select.select_option(other)
+            return f"dropdown {current!r} -> {other!r}"
+    buttons = view.locator(".widget-toggle-buttons button:not(.mod-active)")
+    if buttons.count():
+        buttons.first.click()
+        return "clicked a toggle button"
+    boxes = view.locator(".widget-checkbox input")
+    if boxes.count():
+        boxes.first.click()
+        return "clicked a checkbox"
+    texts = view.locator(".widget-text input")
+    if texts.count():
+        field = texts.first
+        old, new = field.input_value(), "Rossi" if field.input_value() != "Rossi" else "Novak"
+        field.click()
+        field.press("Control+A")
+        field.press_sequentially(new, delay=40)
+        field.press("Enter")
+        return f"typed {new!r} over {old!r}"
+    return "found no control to move"
+
+
+def wait_new_picture(page, view, old_src: str) -> str | None:
+    """Wait until the demo's picture has a new source that has loaded; None if none came.
+
+    Gives up after UPDATE_TIMEOUT_S, or earlier once the kernel has been idle
+    a while or reported an error (a broken callback sends no picture)."""
+    start = time.monotonic()
+    while time.monotonic() - start < UPDATE_TIMEOUT_S:
+        imgs = demo_state(view)["images"]
+        if imgs and imgs[0]["src"] != old_src and imgs[0]["complete"] and imgs[0]["w"] > 0:
+            return imgs[0]["src"]
+        waited = time.monotonic() - start
+        if waited > 2 and page.evaluate(JS_KERNEL_MESSAGES):
+            return None
+        if waited > 5 and page.evaluate(JS_KERNEL_IDLE):
+            return None
+        page.wait_for_timeout(100)
+    return None
+
+
+def settle(page, view, timeout_s: float = 10) -> None:
+    """Wait until the kernel is idle and the demo's picture has stopped changing."""
+    last, deadline = None, time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        imgs = demo_state(view)["images"]
+        src = imgs[0]["src"] if imgs else None
+        if src == last and page.evaluate(JS_KERNEL_IDLE):
+            return
+        last = src
+
+
+def exercise_demo(page, view, label: str, shot: Path) -> tuple[str | None, str]:
+    """Check one rendered demo and move its controls. Returns (problem or None, note)."""
+    state = demo_state(view)
+    bad = [t for t in BROKEN_WIDGET_TEXTS if t in state["text"]]
+    if bad or view.locator(".jupyter-widgets-error-widget").count():
+        return f"{label}: did not render: {state['text'].strip()[:200]!r}", ""
+    if not state["controls"]:  # not a demo: a progress bar, a label...
+        return None, f"{label}: rendered (a widget without controls)"
+    if not state["images"]:
+        return None, f"{label}: text-only demo, rendered"
+    if not all(i["complete"] and i["w"] > 0 for i in state["images"]):
+        return f"{label}: its picture did not load", ""
+    img = view.locator("img").first
+    tried = []
+    sliders = view.locator(".widget-slider")
+    for j in range(min(sliders.count(), 3) or 1):  # the first slider that changes the picture
+        src, before = demo_state(view)["images"][0]["src"], img.screenshot()
+        how = move_slider(page, sliders.nth(j)) if sliders.count() else move_other_control(view)
+        new_src = wait_new_picture(page, view, src)
+        if new_src is not None:
+            settle(page, view)  # a drag sends several values: wait for the last picture
+        if new_src is not None and img.screenshot() != before:
+            view.screenshot(path=str(shot))
+            return None, f"{label}: {how}; the picture changed"
+        tried.append(how)
+        if page.evaluate(JS_KERNEL_MESSAGES):
+            break
+    return f"{label}: moved controls ({'; '.join(tried)}) but the picture did not change", ""
+
+
+def check_notebook(lab: Lab, browser, source: Path, shots: Path) -> tuple[list[str], list[str]]:
+    """Open ``source`` (a copy) in JupyterLab, run it, check and move its demos.
+
+    Returns (problems, notes): no problems means the learner sees every demo
+    render and respond.
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    shutil.copy(source, lab.course / "notebooks" / source.name)
+    stem = source.stem
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    try:
+        page.goto(
+            f"{lab.url}/lab/workspaces/{re.sub(r'[^A-Za-z0-9]', '', stem)}"
+            f"/tree/notebooks/{source.name}?token={lab.token}"
+        )
+        page.wait_for_function(JS_NOTEBOOK_READY, timeout=90_000, polling=250)
+
+        # Opened but not yet run, the saved notebook shows its saved pictures.
+        page.wait_for_timeout(500)
+        stale = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                 .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
+        )
+        if stale:
+            problems.append(f"before running, the saved notebook shows {stale[0][:100]!r}")
+
+        started = time.monotonic()
+        try:
+            ok = page.evaluate(JS_RUN_ALL, RUN_TIMEOUT_S * 1000)
+        except Exception as exc:  # noqa: BLE001 - reported as a problem
+            ok = False
+            problems.append(f"running all cells failed: {exc}")
+        page.wait_for_function(JS_NOTEBOOK_READY, timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        notes.append(f"ran all cells in {time.monotonic() - started:.1f} s")
+        cells = page.evaluate(JS_CELLS)
+        for cell in cells:
+            for err in cell["errors"]:
+                problems.append(
+                    f"code cell {cell['index'] + 1} raised {err} ({cell['source']!r}...)"
+                )
+        not_run = [c["index"] + 1 for c in cells if c["count"] is None and c["source"].strip()]
+        if not_run:
+            problems.append(f"code cells never ran: {not_run}")
+        if not ok and not problems:
+            problems.append("'Run All Cells' reported a failure")
+
+        # Views attach asynchronously; "Loading widget..." may show for a moment.
+        expected = max(demo_cell_count(source), sum(c["widgets"] for c in cells), 1)
+        deadline = time.monotonic() + 15
+        while True:
+            marked = page.evaluate(JS_MARK_WIDGETS)
+            if (
+                marked["count"] >= expected and not marked["loading"]
+            ) or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(250)
+        views = page.locator(WIDGET_OUTPUTS)
+        if views.count() < expected:
+            problems.append(
+                f"{views.count()} widget outputs rendered, expected at least {expected}"
+            )
+
+        page.evaluate(JS_LISTEN_KERNEL)
+        responded = 0
+        for k in range(views.count()):
+            view = views.nth(k)
+            view.scroll_into_view_if_needed()
+            first_line = (view.inner_text().strip().splitlines() or ["no text"])[0][:50]
+            label = f"demo {k + 1} ({first_line})"
+            problem, note = exercise_demo(page, view, label, shots / f"{stem}-demo{k + 1}.png")
+            if problem:
+                problems.append(problem)
+            else:
+                notes.append(note)
+                responded += "picture changed" in note
+        demos = sum(1 for k in range(views.count()) if views.nth(k).locator(CONTROLS).count())
+        if demos < demo_cell_count(source):
+            problems.append(f"{demos} demos show controls, expected {demo_cell_count(source)}")
+        if demos and not responded and not any("text-only" in n for n in notes):
+            problems.append("no demo's picture responded to its controls")
+        kernel_problems = page.evaluate(JS_KERNEL_MESSAGES)
+        for msg in dict.fromkeys(kernel_problems):
+            n = kernel_problems.count(msg)
+            problems.append(f"a widget callback failed in the kernel ({n}x): {msg}")
+
+        first_demo = page.locator(WIDGET_OUTPUTS, has=page.locator(CONTROLS)).first
+        if first_demo.count():  # the notebook's first demo, as the learner sees it
+            first_demo.evaluate("(n) => n.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(200)
+        page.screenshot(path=str(shots / f"{stem}.png"))
+    except Exception as exc:  # noqa: BLE001 - a browser failure is a finding, with a picture
+        problems.append(f"{type(exc).__name__}: {exc}")
+        try:
+            page.screenshot(path=str(shots / f"{stem}-failure.png"))
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+    if problems and console:
+        notes.append("browser console errors:\n    " + "\n    ".join(console[-15:]))
+    return problems, notes
+
+
+# --------------------------------------------------------------------------- the test of the test
+
+CANARY_SETUP = """\
+import numpy as np
+import ipywidgets as widgets
+from IPython.display import display
+from helpers.plotting import live_figure, new_figure
+
+t = np.linspace(0, 1, 100)
+
+
+def demo(title, fail):
+    fig, ax = new_figure(width=4, height=2)
+    (line,) = ax.plot(t, np.sin(2 * np.pi * t))
+    ax.set(title=title, xlabel="t", ylabel="y")
+
+    def update(freq):
+        if fail and freq != 1.0:
+            raise RuntimeError("broken on purpose")
+        line.set_ydata(np.sin(2 * np.pi * freq * t))
+
+    slider = widgets.FloatSlider(value=1.0, min=0.5, max=5.0, step=0.1, description="freq")
+    live_figure(fig, update, {"freq": slider}, title=title)
+"""
+
+
+def canary_notebook(path: Path) -> None:
+    """Three demos: one that works, one whose callback raises, one whose widget model is missing."""
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Canary for the browser test"),
+            v4.new_code_cell(CANARY_SETUP),
+            v4.new_code_cell('demo("works", fail=False)'),
+            v4.new_code_cell('demo("raises", fail=True)'),
+            v4.new_code_cell(
+                "display({'application/vnd.jupyter.widget-view+json': "
+                "{'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)"
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def assert_notebook_in_browser(path: Path, lab: Lab, browser, shots: Path) -> None:
+    """Run ``check_notebook`` and fail with every problem a learner would see."""
+    problems, notes = check_notebook(lab, browser, path, shots)
+    print(f"{path.name}:\n  " + "\n  ".join(notes))
+    assert not problems, (
+        f"{path.name} as a learner sees it in JupyterLab (screenshots in {shots}):\n- "
+        + "\n- ".join(problems)
+        + ("\n" + "\n".join(notes) if notes else "")
+    )
+
+
+def split_targets() -> tuple[list[Path], list[Path]]:
+    """The widget notebooks in two halves (the later notebooks run longer)."""
+    targets = target_notebooks()
+    half = (len(targets) + 1) // 2
+    return targets[:half], targets[half:]
