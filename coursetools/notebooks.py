@@ -139,11 +139,11 @@ def run_with_sweep(path: Path) -> dict:
 
     Returns {"seconds": run time, "sweep": [records], "errors": [...], "warnings": [...]}.
     """
-    from .sweep import END_CELL, RESULT_MARK, START_CELL
+    from .sweep import REPORT_CELL, RESULT_MARK, START_CELL
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(START_CELL))
-    nb.cells.append(nbformat.v4.new_code_cell(END_CELL.replace("strict=True", "strict=False")))
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT_CELL))
     seconds = execute(nb)
     report = {"seconds": seconds, "sweep": [], "errors": [], "warnings": []}
     for i, cell in enumerate(nb.cells):
