@@ -224,7 +224,7 @@ stays below the n-gram baseline on the test split: `python
 benchmarks/classifier.py` measured test accuracy 0.780, 0.777 and 0.778 for
 seeds 0, 1 and 2 (validation 0.806, 0.801, 0.806) against 0.792 for naive
 Bayes; the ensemble of the three (mean probabilities) reaches 0.798, five test
-names more than naive Bayes out of 939, less than one standard error (0.013):
+names more than naive Bayes out of 939, less than one standard error (0.014, printed in section 6):
 a tie. Note how validation and test disagree by two points: with about 940
 names each, one split's accuracy moves by about a point and a half by chance,
 which is why one seed and one split decide nothing at this resolution. What
