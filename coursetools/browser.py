@@ -1,15 +1,22 @@
 """The notebooks as a learner sees them: JupyterLab in a real (headless) browser.
 
-For every notebook with interactive demos this starts JupyterLab on localhost
-(throwaway config, settings, workspace and token; a copy of the notebook, so
-nothing in the repository is touched), opens the notebook in headless Chromium
-driven by Playwright, runs all cells, and checks:
+nbval runs every notebook cell by cell in one kernel. For a notebook with
+interactive demos, ``coursetools.pytest_plugin`` then hands that kernel and the
+outputs it produced to ``LiveLab.check`` (before the control sweep), so the
+notebook runs once for nbval, the browser and the sweep. ``LiveLab`` is one
+JupyterLab server (throwaway config, settings, workspace and token; copies of
+the notebooks, so nothing in the repository is touched) that attaches to
+kernels started elsewhere (Jupyter Server's external kernels), and one page of
+headless Chromium driven by Playwright. For each notebook it checks:
 
-* opened before running, the saved notebook shows no widget error;
-* no cell ends in an error;
-* every widget rendered: no "Error displaying widget", "Loading widget...",
-  "Failed to create view", and each demo (a ``live_figure``) shows its
-  controls and its picture;
+* opened as saved, the notebook shows no widget error (it carries no widget
+  state: each demo shows its saved picture);
+* opened with the run's outputs and attached to the run's kernel, every widget
+  restores from the kernel, as it does when a learner reloads the page, with
+  no "Error displaying widget", "Loading widget...", "Failed to create view",
+  and each demo (a ``live_figure``) shows its controls and its picture (the
+  copy is signed with the server's key, so JupyterLab trusts its outputs as it
+  trusts outputs it ran itself);
 * the mouse drags one slider of every demo (the keyboard takes over where a
   drag does not move it) and the picture beside it changes, compared pixel by
   pixel before and after; a demo without a slider gets its dropdown, toggle
@@ -18,24 +25,19 @@ driven by Playwright, runs all cells, and checks:
   error shows nowhere in the notebook itself).
 
 A canary notebook (one working demo, one whose callback raises, one widget
-whose model is missing) proves the check reports exactly the broken two.
+whose model is missing) proves the check reports exactly the broken two
+(``tests/test_pytest_plugin.py``).
 
 It saves a screenshot of each notebook (and one per demo) under
-``artifacts/screenshots/`` and stops every process it started, also on failure.
-It is skipped, with the reason, only where no browser is available: the
-``playwright`` package or a Chromium (Debian's ``chromium``; or set
-``CHROMIUM=/path/to/chrome``) is missing.
-
-``BROWSER_TEST_NOTEBOOKS=path1.ipynb:path2.ipynb`` points it at other
-notebooks (used to show that it fails on a broken demo).
-
-This module is the machinery; the tests are ``tests/test_browser*.py`` (the
-notebooks split over two modules, so two pytest-xdist workers share them) and
-their fixtures are in ``tests/conftest.py``.
+``artifacts/screenshots/``. It is skipped, with the reason, only where no
+browser is available: the ``playwright`` package or a Chromium (Debian's
+``chromium``; or set ``CHROMIUM=/path/to/chrome``) is missing, or
+``COURSE_SKIP_BROWSER=1`` is set.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -50,8 +52,9 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import nbformat.sign
 
-from coursetools.notebooks import ROOT, SETUP_MARK, notebook_paths
+from coursetools.notebooks import ROOT, SETUP_MARK
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -71,7 +74,6 @@ BROKEN_WIDGET_TEXTS = (
     "Failed to create view",
     "Could not create a view",
 )
-RUN_TIMEOUT_S = 240  # one notebook, all cells (they are designed for < 30 s alone)
 UPDATE_TIMEOUT_S = 20  # one slider move until the new picture arrives
 # JupyterLab settings for the throwaway user-settings folder: every cell stays in
 # the page (no virtual scrolling), no news/update pop-ups over the screenshots,
@@ -95,9 +97,8 @@ def uses_widgets(path: Path) -> bool:
     return bool(re.search(r"\blive_figure\(|^\s*(import|from) ipywidgets\b", code, re.M))
 
 
-def demo_cell_count(path: Path) -> int:
-    """How many code cells show a live demo (each must render at least one widget)."""
-    nb = nbformat.read(path, as_version=4)
+def demo_cell_count(nb) -> int:
+    """How many code cells of ``nb`` show a live demo (each must render at least one widget)."""
     return sum(
         1
         for c in nb.cells
@@ -107,20 +108,29 @@ def demo_cell_count(path: Path) -> int:
     )
 
 
-def target_notebooks() -> list[Path]:
-    override = os.environ.get("BROWSER_TEST_NOTEBOOKS")
-    if override:
-        return [Path(p).resolve() for p in override.split(os.pathsep) if p]
-    return [p for p in notebook_paths() if uses_widgets(p)]
-
-
-TARGETS = target_notebooks()
-
-
 def find_chromium() -> str | None:
     for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
         if candidate and (found := shutil.which(candidate)):
             return found
+    return None
+
+
+def unavailable() -> str | None:
+    """Why the browser check cannot run here, or None when it can."""
+    if os.environ.get("COURSE_SKIP_BROWSER"):
+        return "browser check skipped: COURSE_SKIP_BROWSER is set"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return (
+            "browser check skipped: the 'playwright' package is not installed "
+            "(pip install -r requirements-dev.txt)"
+        )
+    if find_chromium() is None:
+        return (
+            "browser check skipped: no Chromium found (apt-get install chromium, "
+            "or set CHROMIUM=/path/to/chrome)"
+        )
     return None
 
 
@@ -134,10 +144,14 @@ def free_port() -> int:
 
 
 class Lab:
-    """A JupyterLab server in its own process group, on a copy of the course."""
+    """A JupyterLab server in its own process group, on a copy of the course, that
+    attaches to the kernels whose connection files appear in ``self.external``."""
 
     def __init__(self, base: Path):
         self.base = base
+        self.data_dir = base / "data"  # JUPYTER_DATA_DIR: the key that signs trusted notebooks
+        self.external = base / "external_kernels"
+        self.external.mkdir(parents=True)
         self.course = base / "course"
         (self.course / "notebooks").mkdir(parents=True)
         for entry in ROOT.iterdir():  # assets, helpers...: linked, so notebooks find ../assets
@@ -182,6 +196,8 @@ class Lab:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             "--ServerApp.terminals_enabled=False",
+            "--ServerApp.allow_external_kernels=True",
+            f"--ServerApp.external_connection_dir={self.external}",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
             cmd.append("--allow-root")
@@ -195,10 +211,10 @@ class Lab:
         )
         self._wait_ready(timeout=90)
 
-    def api(self, method: str, path: str):
-        req = urllib.request.Request(
-            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
-        )
+    def api(self, method: str, path: str, body: dict | None = None):
+        headers = {"Authorization": f"token {self.token}", "Content-Type": "application/json"}
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers)
         with urllib.request.urlopen(req, timeout=10) as resp:
             body = resp.read()
         return json.loads(body) if body else None
@@ -230,7 +246,10 @@ class Lab:
             pass
 
     def stop(self) -> None:
-        """Stop the server and everything it started (its kernels share its process group)."""
+        """Stop the server and everything it started (its kernels share its process group;
+        the external kernels belong to whoever started them and are left alone)."""
+        for path in self.external.glob("*.json"):
+            path.unlink()
         if self.proc.poll() is None:
             self.shutdown_kernels()
             for sig, wait in [(signal.SIGTERM, 15), (signal.SIGKILL, 5)]:
@@ -252,33 +271,31 @@ class Lab:
 
 # --------------------------------------------------------------------------- in the page
 
-JS_NOTEBOOK_READY = """() => {
+JS_APP_READY = """() => {
+  const app = window.jupyterapp;
+  return !!app && app.commands.hasCommand('docmanager:open');
+}"""
+
+JS_OPEN = """async (path) => {
+  const app = window.jupyterapp;
+  const w = await app.commands.execute('docmanager:open', {path});
+  app.shell.activateById(w.id);
+  return w.id;
+}"""
+
+JS_NOTEBOOK_READY = """(path) => {
   const app = window.jupyterapp;
   const w = app && app.shell.currentWidget;
   if (!w || !w.content || !w.sessionContext || !w.context || !w.context.isReady) return false;
+  if (w.context.path !== path) return false;
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
 }"""
 
-JS_RUN_ALL = """async (timeoutMs) => {
-  const app = window.jupyterapp;
-  const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs));
-  const ok = await Promise.race([app.commands.execute('notebook:run-all-cells'), timer]);
-  return ok;
-}"""
-
-JS_CELLS = """() => {
+# Close the notebook without a "save changes?" dialog; the kernel stays (it is not ours).
+JS_CLOSE = """() => {
   const w = window.jupyterapp.shell.currentWidget;
-  return w.content.widgets.filter(c => c.model.type === 'code').map((c, i) => ({
-    index: i,
-    source: c.model.sharedModel.getSource().slice(0, 80),
-    count: c.model.executionCount,
-    errors: outputs(c).filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue),
-    widgets: outputs(c).filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length,
-  }));
-  function outputs(c) {
-    return Array.from({length: c.model.outputs.length}, (_, j) => c.model.outputs.get(j).toJSON());
-  }
+  if (w && w.context) { w.context.model.dirty = false; w.dispose(); }
 }"""
 
 # Marks every widget output of the notebook (rendered, loading, or replaced by
@@ -463,178 +480,226 @@ def exercise_demo(page, view, label: str, shot: Path) -> tuple[str | None, str]:
     return f"{label}: moved controls ({'; '.join(tried)}) but the picture did not change", ""
 
 
-def check_notebook(lab: Lab, browser, source: Path, shots: Path) -> tuple[list[str], list[str]]:
-    """Open ``source`` (a copy) in JupyterLab, run it, check and move its demos.
+def executed_notebook(nb, executions: list[tuple[str, str]], messages: list[dict]):
+    """A copy of ``nb`` with the outputs of a run, as JupyterLab would have shown them.
 
-    Returns (problems, notes): no problems means the learner sees every demo
-    render and respond.
+    executions: ``(source, msg_id)`` of every execute request of the run, in order
+    (code the notebook does not hold, such as the sweep's, is passed over);
+    messages: the kernel's IOPub messages of the run. Handles what a front end
+    does with them: streams, displays, results and errors in order,
+    ``clear_output``, and ``update_display_data`` (a display replaced by its id,
+    as ``helpers.progress.ProgressBar`` replaces its bar by a summary).
     """
-    problems: list[str] = []
-    notes: list[str] = []
-    shutil.copy(source, lab.course / "notebooks" / source.name)
-    stem = source.stem
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
-    try:
-        page.goto(
-            f"{lab.url}/lab/workspaces/{re.sub(r'[^A-Za-z0-9]', '', stem)}"
-            f"/tree/notebooks/{source.name}?token={lab.token}"
-        )
-        page.wait_for_function(JS_NOTEBOOK_READY, timeout=90_000, polling=250)
+    v4 = nbformat.v4
+    executed = copy.deepcopy(nb)
+    outputs: dict[str, list] = {}
+    by_display_id: dict[str, list] = {}
+    for msg in messages:
+        parent = msg.get("parent_header", {}).get("msg_id")
+        kind, content = msg["msg_type"], msg["content"]
+        out = None
+        if kind in ("display_data", "execute_result"):
+            extra = (
+                {"execution_count": content.get("execution_count")}
+                if kind == "execute_result"
+                else {}
+            )
+            out = v4.new_output(
+                kind, data=content["data"], metadata=content.get("metadata", {}), **extra
+            )
+            display_id = content.get("transient", {}).get("display_id")
+            if display_id:
+                by_display_id.setdefault(display_id, []).append(out)
+        elif kind == "update_display_data":
+            for shown in by_display_id.get(content.get("transient", {}).get("display_id"), []):
+                shown.data, shown.metadata = content["data"], content.get("metadata", {})
+        elif kind == "stream":
+            out = v4.new_output("stream", name=content["name"], text=content["text"])
+        elif kind == "error":
+            out = v4.new_output(
+                "error",
+                ename=content["ename"],
+                evalue=content["evalue"],
+                traceback=content["traceback"],
+            )
+        elif kind == "clear_output":
+            outputs[parent] = []
+        if out is not None:
+            outputs.setdefault(parent, []).append(out)
+    pending = list(executions)
+    count = 0
+    for cell in executed.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        while pending and pending[0][0] != cell.source:
+            pending.pop(0)  # not one of the notebook's cells
+        if pending:
+            count += 1
+            cell.outputs, cell.execution_count = outputs.get(pending.pop(0)[1], []), count
+    return executed
 
-        # Opened but not yet run, the saved notebook shows its saved pictures.
-        page.wait_for_timeout(500)
-        stale = page.evaluate(
-            """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
-                 .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
-        )
-        if stale:
-            problems.append(f"before running, the saved notebook shows {stale[0][:100]!r}")
 
+class LiveLab:
+    """Headless Chromium with one JupyterLab page, on a ``Lab`` that attaches to
+    kernels started elsewhere. ``check`` looks at one notebook as a learner sees it."""
+
+    def __init__(self, base: Path):
+        from playwright.sync_api import sync_playwright
+
+        self.lab = Lab(base)
+        self._count = 0
+        self.console: list[str] = []
+        self._pw = sync_playwright().start()
+        try:
+            self.browser = self._pw.chromium.launch(
+                executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS
+            )
+            self.context = self.browser.new_context(
+                viewport={"width": 1280, "height": 900}, device_scale_factor=1
+            )
+            self.page = self.context.new_page()
+            self.page.set_default_timeout(30_000)
+            self.page.on(
+                "console", lambda m: self.console.append(m.text) if m.type == "error" else None
+            )
+            self.page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
+            self.page.goto(f"{self.lab.url}/lab/workspaces/course?token={self.lab.token}")
+            self.page.wait_for_function(JS_APP_READY, timeout=90_000, polling=250)
+            self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for close in ("context", "browser"):
+            try:
+                getattr(self, close).close()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        self._pw.stop()
+        self.lab.stop()
+
+    def attach(self, connection_info: dict) -> tuple[str, Path]:
+        """Let the server use a running kernel; returns its id there and its connection file."""
+        info = {k: v.decode() if isinstance(v, bytes) else v for k, v in connection_info.items()}
+        info.setdefault("kernel_name", "python3")
+        before = {k["id"] for k in self.lab.api("GET", "/api/kernels")}
+        self._count += 1
+        path = self.lab.external / f"kernel-{self._count}.json"
+        path.write_text(json.dumps(info))
+        new = [k["id"] for k in self.lab.api("GET", "/api/kernels") if k["id"] not in before]
+        if len(new) != 1:
+            raise RuntimeError(f"JupyterLab did not pick up the kernel ({new}):\n{self.lab.log()}")
+        return new[0], path
+
+    def detach(self, connection_file: Path) -> None:
+        connection_file.unlink(missing_ok=True)
+        self.lab.api("GET", "/api/kernels")  # the server forgets it (and leaves it running)
+
+    def open(self, rel_path: str) -> None:
+        self.page.evaluate(JS_OPEN, rel_path)
+        self.page.wait_for_function(JS_NOTEBOOK_READY, arg=rel_path, timeout=90_000, polling=250)
+
+    def check(
+        self, source: Path, executed, connection_info: dict, shots: Path
+    ) -> tuple[list[str], list[str]]:
+        """Look at ``source`` as saved, then at ``executed`` (the same notebook with the
+        outputs of a run) attached to that run's kernel; check and move its demos.
+
+        Returns (problems, notes): no problems means the learner sees every demo
+        render and respond.
+        """
+        problems: list[str] = []
+        notes: list[str] = []
+        page, stem = self.page, source.stem
+        rel = f"notebooks/{source.name}"
+        copy = self.lab.course / rel
+        console_start = len(self.console)
+        kernel_id, connection_file = self.attach(connection_info)
         started = time.monotonic()
         try:
-            ok = page.evaluate(JS_RUN_ALL, RUN_TIMEOUT_S * 1000)
-        except Exception as exc:  # noqa: BLE001 - reported as a problem
-            ok = False
-            problems.append(f"running all cells failed: {exc}")
-        page.wait_for_function(JS_NOTEBOOK_READY, timeout=RUN_TIMEOUT_S * 1000, polling=250)
-        notes.append(f"ran all cells in {time.monotonic() - started:.1f} s")
-        cells = page.evaluate(JS_CELLS)
-        for cell in cells:
-            for err in cell["errors"]:
-                problems.append(
-                    f"code cell {cell['index'] + 1} raised {err} ({cell['source']!r}...)"
-                )
-        not_run = [c["index"] + 1 for c in cells if c["count"] is None and c["source"].strip()]
-        if not_run:
-            problems.append(f"code cells never ran: {not_run}")
-        if not ok and not problems:
-            problems.append("'Run All Cells' reported a failure")
-
-        # Views attach asynchronously; "Loading widget..." may show for a moment.
-        expected = max(demo_cell_count(source), sum(c["widgets"] for c in cells), 1)
-        deadline = time.monotonic() + 15
-        while True:
-            marked = page.evaluate(JS_MARK_WIDGETS)
-            if (
-                marked["count"] >= expected and not marked["loading"]
-            ) or time.monotonic() > deadline:
-                break
-            page.wait_for_timeout(250)
-        views = page.locator(WIDGET_OUTPUTS)
-        if views.count() < expected:
-            problems.append(
-                f"{views.count()} widget outputs rendered, expected at least {expected}"
+            self.lab.api(
+                "POST",
+                "/api/sessions",
+                {"path": rel, "type": "notebook", "name": source.name, "kernel": {"id": kernel_id}},
             )
+            # As saved: no widget state, so every demo shows its saved picture.
+            shutil.copy(source, copy)
+            self.open(rel)
+            page.wait_for_timeout(500)
+            stale = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                     .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
+            )
+            if stale:
+                problems.append(f"opened as saved, the notebook shows {stale[0][:100]!r}")
+            page.evaluate(JS_CLOSE)
 
-        page.evaluate(JS_LISTEN_KERNEL)
-        responded = 0
-        for k in range(views.count()):
-            view = views.nth(k)
-            view.scroll_into_view_if_needed()
-            first_line = (view.inner_text().strip().splitlines() or ["no text"])[0][:50]
-            label = f"demo {k + 1} ({first_line})"
-            problem, note = exercise_demo(page, view, label, shots / f"{stem}-demo{k + 1}.png")
-            if problem:
-                problems.append(problem)
-            else:
-                notes.append(note)
-                responded += "picture changed" in note
-        demos = sum(1 for k in range(views.count()) if views.nth(k).locator(CONTROLS).count())
-        if demos < demo_cell_count(source):
-            problems.append(f"{demos} demos show controls, expected {demo_cell_count(source)}")
-        if demos and not responded and not any("text-only" in n for n in notes):
-            problems.append("no demo's picture responded to its controls")
-        kernel_problems = page.evaluate(JS_KERNEL_MESSAGES)
-        for msg in dict.fromkeys(kernel_problems):
-            n = kernel_problems.count(msg)
-            problems.append(f"a widget callback failed in the kernel ({n}x): {msg}")
+            # With the run's outputs, on the run's kernel: the widgets come back live.
+            nbformat.sign.NotebookNotary(data_dir=str(self.lab.data_dir)).sign(executed)
+            nbformat.write(executed, copy)
+            self.open(rel)
+            expected = max(demo_cell_count(executed), 1)
+            deadline = time.monotonic() + 15
+            while True:  # views attach asynchronously; "Loading widget..." may show for a moment
+                marked = page.evaluate(JS_MARK_WIDGETS)
+                if (
+                    marked["count"] >= expected and not marked["loading"]
+                ) or time.monotonic() > deadline:
+                    break
+                page.wait_for_timeout(250)
+            views = page.locator(WIDGET_OUTPUTS)
+            if views.count() < expected:
+                problems.append(
+                    f"{views.count()} widget outputs rendered, expected at least {expected}"
+                )
+            notes.append(f"opened with the run's widgets in {time.monotonic() - started:.1f} s")
 
-        first_demo = page.locator(WIDGET_OUTPUTS, has=page.locator(CONTROLS)).first
-        if first_demo.count():  # the notebook's first demo, as the learner sees it
-            first_demo.evaluate("(n) => n.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(200)
-        page.screenshot(path=str(shots / f"{stem}.png"))
-    except Exception as exc:  # noqa: BLE001 - a browser failure is a finding, with a picture
-        problems.append(f"{type(exc).__name__}: {exc}")
-        try:
-            page.screenshot(path=str(shots / f"{stem}-failure.png"))
-        except Exception:  # noqa: BLE001
-            pass
-    finally:
-        context.close()
-        lab.shutdown_kernels()
-    if problems and console:
-        notes.append("browser console errors:\n    " + "\n    ".join(console[-15:]))
-    return problems, notes
+            page.evaluate(JS_LISTEN_KERNEL)
+            responded = 0
+            for k in range(views.count()):
+                view = views.nth(k)
+                view.scroll_into_view_if_needed()
+                first_line = (view.inner_text().strip().splitlines() or ["no text"])[0][:50]
+                label = f"demo {k + 1} ({first_line})"
+                problem, note = exercise_demo(page, view, label, shots / f"{stem}-demo{k + 1}.png")
+                if problem:
+                    problems.append(problem)
+                else:
+                    notes.append(note)
+                    responded += "picture changed" in note
+            demos = sum(1 for k in range(views.count()) if views.nth(k).locator(CONTROLS).count())
+            if demos < demo_cell_count(executed):
+                problems.append(
+                    f"{demos} demos show controls, expected {demo_cell_count(executed)}"
+                )
+            if demos and not responded and not any("text-only" in n for n in notes):
+                problems.append("no demo's picture responded to its controls")
+            kernel_problems = page.evaluate(JS_KERNEL_MESSAGES)
+            for msg in dict.fromkeys(kernel_problems):
+                n = kernel_problems.count(msg)
+                problems.append(f"a widget callback failed in the kernel ({n}x): {msg}")
 
-
-# --------------------------------------------------------------------------- the test of the test
-
-CANARY_SETUP = """\
-import numpy as np
-import ipywidgets as widgets
-from IPython.display import display
-from helpers.plotting import live_figure, new_figure
-
-t = np.linspace(0, 1, 100)
-
-
-def demo(title, fail):
-    fig, ax = new_figure(width=4, height=2)
-    (line,) = ax.plot(t, np.sin(2 * np.pi * t))
-    ax.set(title=title, xlabel="t", ylabel="y")
-
-    def update(freq):
-        if fail and freq != 1.0:
-            raise RuntimeError("broken on purpose")
-        line.set_ydata(np.sin(2 * np.pi * freq * t))
-
-    slider = widgets.FloatSlider(value=1.0, min=0.5, max=5.0, step=0.1, description="freq")
-    live_figure(fig, update, {"freq": slider}, title=title)
-"""
-
-
-def canary_notebook(path: Path) -> None:
-    """Three demos: one that works, one whose callback raises, one whose widget model is missing."""
-    v4 = nbformat.v4
-    nb = v4.new_notebook(
-        cells=[
-            v4.new_markdown_cell("# Canary for the browser test"),
-            v4.new_code_cell(CANARY_SETUP),
-            v4.new_code_cell('demo("works", fail=False)'),
-            v4.new_code_cell('demo("raises", fail=True)'),
-            v4.new_code_cell(
-                "display({'application/vnd.jupyter.widget-view+json': "
-                "{'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)"
-            ),
-        ]
-    )
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-
-
-def assert_notebook_in_browser(path: Path, lab: Lab, browser, shots: Path) -> None:
-    """Run ``check_notebook`` and fail with every problem a learner would see."""
-    problems, notes = check_notebook(lab, browser, path, shots)
-    print(f"{path.name}:\n  " + "\n  ".join(notes))
-    assert not problems, (
-        f"{path.name} as a learner sees it in JupyterLab (screenshots in {shots}):\n- "
-        + "\n- ".join(problems)
-        + ("\n" + "\n".join(notes) if notes else "")
-    )
-
-
-def split_targets() -> tuple[list[Path], list[Path]]:
-    """The widget notebooks in two halves (the later notebooks run longer)."""
-    targets = target_notebooks()
-    half = (len(targets) + 1) // 2
-    return targets[:half], targets[half:]
+            first_demo = page.locator(WIDGET_OUTPUTS, has=page.locator(CONTROLS)).first
+            if first_demo.count():  # the notebook's first demo, as the learner sees it
+                first_demo.evaluate("(n) => n.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(200)
+            page.screenshot(path=str(shots / f"{stem}.png"))
+        except Exception as exc:  # noqa: BLE001 - a browser failure is a finding, with a picture
+            problems.append(f"{type(exc).__name__}: {exc}")
+            try:
+                page.screenshot(path=str(shots / f"{stem}-failure.png"))
+            except Exception:  # noqa: BLE001
+                pass
+        finally:
+            try:
+                page.evaluate(JS_CLOSE)
+            except Exception:  # noqa: BLE001
+                pass
+            self.detach(connection_file)
+        notes.append(f"browser check took {time.monotonic() - started:.1f} s")
+        console = self.console[console_start:]
+        if problems and console:
+            notes.append("browser console errors:\n    " + "\n    ".join(console[-15:]))
+        return problems, notes

@@ -1,25 +1,111 @@
-"""A pytest plugin: nbval's run of each notebook also moves every control.
+"""A pytest plugin: nbval's run of each notebook is also looked at in a browser
+and ends by moving every control.
 
 nbval re-runs every notebook cell by cell in one kernel. This plugin adds one
 item before the first cell (``coursetools.sweep.record``: remember each live
-demo and each warning) and one after the last (``coursetools.sweep.report``:
-move every control of every demo to its extremes and middle, with warnings as
-errors, and compare each picture with one drawn from scratch). It fails when a
-warning was shown anywhere in the run or a control setting failed. So each
-notebook runs once for both checks. Enabled in pyproject.toml
+demo and each warning) and, after the last:
+
+* for a notebook with interactive demos, the browser check
+  (``coursetools.browser.LiveLab.check``): JupyterLab in headless Chromium
+  opens the notebook with the outputs of this run, attached to this run's
+  kernel, and checks that every demo renders and that its picture responds to a
+  dragged slider;
+* the sweep (``coursetools.sweep.report``): move every control of every demo to
+  its extremes and middle, with warnings as errors, and compare each picture
+  with one drawn from scratch. It fails when a warning was shown anywhere in
+  the run (the browser's moves included) or a control setting failed.
+
+So each notebook runs once for all three checks. Enabled in pyproject.toml
 (``-p coursetools.pytest_plugin``). With pytest-xdist, ``--dist loadfile``
-keeps all of a notebook's items, in order, on one worker and its kernel, and
-each worker (and its kernels) gets one BLAS thread.
+keeps all of a notebook's items, in order, on one worker and its kernel; each
+worker starts one Chromium and one JupyterLab server, the first time it needs
+them, and each worker (and its kernels) gets one BLAS thread.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections import defaultdict
+from pathlib import Path
 
 import nbformat
+import pytest
 
 from .sweep import END_CELL, START_CELL
+
+BROWSER_ITEM = "in JupyterLab: every demo renders and responds"
+_LIVE: dict = {}  # this process's LiveLab, started by the first browser check
+
+
+class BrowserProblems(Exception):
+    """What a learner would see go wrong in JupyterLab."""
+
+
+class BrowserCheck(pytest.Item):
+    """The notebook as nbval just ran it, in JupyterLab, on nbval's kernel."""
+
+    def runtest(self):
+        from . import browser
+
+        live = live_lab()
+        nbfile = self.parent
+        kernel = nbfile.kernel
+        executed = browser.executed_notebook(
+            nbfile.nb, kernel.course_executions, kernel.course_messages
+        )
+        source = Path(str(nbfile.fspath))
+        browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        info = kernel.km.get_connection_info()
+        problems, notes = live.check(source, executed, info, browser.SCREENSHOTS)
+        print(f"{source.name}:\n  " + "\n  ".join(notes))
+        if problems:
+            raise BrowserProblems(
+                f"{source.name} as a learner sees it in JupyterLab "
+                f"(screenshots in {browser.SCREENSHOTS}):\n- "
+                + "\n- ".join(problems)
+                + "\n"
+                + "\n".join(notes)
+            )
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, BrowserProblems):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::{self.name}"
+
+
+def live_lab():
+    """This process's LiveLab (started on first use), or a skip saying why there is none."""
+    from . import browser
+
+    if "lab" not in _LIVE:
+        _LIVE["why"] = browser.unavailable()
+        _LIVE["lab"] = None
+        if _LIVE["why"] is None:
+            base = Path(tempfile.mkdtemp(prefix="course-lab-"))
+            _LIVE["base"] = base
+            try:
+                _LIVE["lab"] = browser.LiveLab(base)
+            except Exception as exc:  # noqa: BLE001 - every browser check reports it
+                _LIVE["why"] = f"JupyterLab in Chromium did not start: {type(exc).__name__}: {exc}"
+                raise
+    if _LIVE["lab"] is None:
+        if _LIVE["why"].startswith("browser check skipped"):
+            pytest.skip(_LIVE["why"])
+        raise RuntimeError(_LIVE["why"])
+    return _LIVE["lab"]
+
+
+def pytest_unconfigure(config):
+    live = _LIVE.pop("lab", None)
+    if live is not None:
+        live.stop()
+    if "base" in _LIVE:
+        shutil.rmtree(_LIVE.pop("base"), ignore_errors=True)
 
 
 def pytest_configure(config):
@@ -29,6 +115,7 @@ def pytest_configure(config):
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, "1")
     try:
+        from nbval.kernel import RunningKernel
         from nbval.plugin import IPyNbCell, IPyNbFile
     except ImportError:  # nbval not installed: nothing to extend
         return
@@ -36,7 +123,9 @@ def pytest_configure(config):
         return
     collect = IPyNbFile.collect
 
-    def collect_with_sweep(self):
+    def collect_with_checks(self):
+        from .browser import uses_widgets
+
         cells = list(collect(self))
 
         def item(name, source, num):
@@ -44,12 +133,29 @@ def pytest_configure(config):
             cell = nbformat.v4.new_code_cell(source)
             return IPyNbCell.from_parent(self, name=name, cell_num=num, cell=cell, options=options)
 
-        items = [
-            item("record demos and warnings", START_CELL, -1),
-            *cells,
-            item("every control to its extremes, no warnings", END_CELL, len(cells)),
-        ]
+        items = [item("record demos and warnings", START_CELL, -1), *cells]
+        if uses_widgets(Path(str(self.fspath))):
+            items.append(BrowserCheck.from_parent(self, name=BROWSER_ITEM))
+        items.append(item("every control to its extremes, no warnings", END_CELL, len(cells)))
         return items
 
-    IPyNbFile.collect = collect_with_sweep
+    IPyNbFile.collect = collect_with_checks
+
+    # The browser check shows the run's outputs as JupyterLab would have: it
+    # needs every message, also those nbval passes over (display updates).
+    get_message, execute = RunningKernel.get_message, RunningKernel.execute_cell_input
+
+    def get_message_logged(self, stream, timeout=None):
+        msg = get_message(self, stream, timeout=timeout)
+        if stream == "iopub":
+            self.__dict__.setdefault("course_messages", []).append(msg)
+        return msg
+
+    def execute_logged(self, cell_input, allow_stdin=None):
+        msg_id = execute(self, cell_input, allow_stdin=allow_stdin)
+        self.__dict__.setdefault("course_executions", []).append((cell_input, msg_id))
+        return msg_id
+
+    RunningKernel.get_message = get_message_logged
+    RunningKernel.execute_cell_input = execute_logged
     IPyNbFile._course_sweep = True

@@ -1,54 +1,108 @@
-"""coursetools.pytest_plugin: nbval's run of a notebook ends by moving every
-control, and fails on a warning shown anywhere in the run."""
+"""coursetools.pytest_plugin: nbval's run of a notebook is looked at in JupyterLab
+(each demo renders and responds) and ends by moving every control; a warning
+shown anywhere in the run fails it.
+
+The tests run pytest with the plugin, in a subprocess, on one small notebook: a
+canary with one working demo, one whose callback raises, one widget whose model
+is missing, one control whose extreme warns and one cell that warns. (That a
+clean notebook passes every item, the course's own notebooks show.)"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import nbformat
+import pytest
 
-DEMO = """\
-import ipywidgets as widgets
+from coursetools.browser import unavailable
+
+SETUP = """\
 import numpy as np
+import ipywidgets as widgets
+from IPython.display import display
 from helpers import live_figure, new_figure
 
-fig, ax = new_figure()
-(line,) = ax.plot([0, 1], [0, 1])
+t = np.linspace(0, 1, 100)
+
+
+def demo(title, fail):
+    fig, ax = new_figure(width=4, height=2)
+    (line,) = ax.plot(t, np.sin(2 * np.pi * t))
+    ax.set(title=title, xlabel="t", ylabel="y")
+
+    def update(freq):
+        if fail and freq != 1.0:
+            raise RuntimeError("broken on purpose")
+        line.set_ydata(np.sin(2 * np.pi * freq * t))
+
+    slider = widgets.FloatSlider(value=1.0, min=0.5, max=5.0, step=0.1, description="freq")
+    live_figure(fig, update, {"freq": slider}, title=title)
+"""
+WORKS = 'demo("works", fail=False)'
+RAISES = 'demo("raises", fail=True)'
+NO_MODEL = (
+    "display({'application/vnd.jupyter.widget-view+json': "
+    "{'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)"
+)
+LOG_OF_ZERO = """\
+fig, ax = new_figure(width=4, height=2)
+(curve,) = ax.plot([0, 1], [0, 1])
 
 def update(w):
-    line.set_ydata([0, np.log(w)])  # log of 0 warns: only the sweep reaches w = 0
+    curve.set_ydata([0, np.log(w)])  # log of 0 warns: only the sweep reaches w = 0
 
-live_figure(fig, update, {"w": widgets.FloatSlider(value=1.0, min=0.0, max=2.0)})
+live_figure(fig, update, {"w": widgets.FloatSlider(value=1.0, min=0.0, max=2.0)}, title="log")
 """
+WARNS = "import warnings\nwarnings.warn('careful', UserWarning)"
+BROWSER = unavailable()
 
 
 def run_nbval(tmp_path, cells):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = tmp_path / "canary.ipynb"
     nbformat.write(nb, path)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "coursetools.pytest_plugin", "--nbval-lax",
-         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), str(path)],
+         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-rA", "--rootdir", str(tmp_path),
+         str(path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
 
-def test_sweep_runs_after_the_last_cell_and_reports_a_bad_control(tmp_path):
-    run = run_nbval(tmp_path, [DEMO])
-    assert run.returncode != 0, run.stdout
-    assert "every control to its extremes" in run.stdout
-    assert "w = 0.0: RuntimeWarning" in run.stdout, run.stdout[-3000:]
+@pytest.fixture(scope="module")
+def canary(tmp_path_factory):
+    run = run_nbval(
+        tmp_path_factory.mktemp("canary"), [SETUP, WORKS, RAISES, NO_MODEL, LOG_OF_ZERO, WARNS]
+    )
+    assert run.returncode != 0, run.stdout[-3000:]
+    return run.stdout
 
 
-def test_a_warning_in_any_cell_fails_the_run(tmp_path):
-    run = run_nbval(tmp_path, ["import warnings\nwarnings.warn('careful', UserWarning)", "x = 1"])
-    assert run.returncode != 0, run.stdout
-    assert "UserWarning: careful" in run.stdout, run.stdout[-3000:]
+def test_sweep_reports_a_bad_control_and_a_warning_in_any_cell(canary):
+    assert "every control to its extremes" in canary
+    assert "w = 0.0: RuntimeWarning" in canary, canary[-3000:]
+    assert "UserWarning: careful" in canary, canary[-3000:]
+    assert re.search(r"FAILED .*every control to its extremes", canary), canary[-3000:]
 
 
-def test_a_clean_notebook_passes(tmp_path):
-    run = run_nbval(tmp_path, [DEMO.replace("np.log(w)", "w")])
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert "3 passed" in run.stdout
+@pytest.mark.skipif(BROWSER is not None, reason=str(BROWSER))
+def test_browser_check_reports_exactly_the_broken_demos(canary):
+    """The browser check is not vacuous: a callback that raises and a widget that
+    cannot render are both reported, and the working demos are not."""
+    assert re.search(r"FAILED .*in JupyterLab: every demo renders and responds", canary), canary[
+        -3000:
+    ]
+    problems = [ln[2:] for ln in canary.splitlines() if ln.startswith("- demo")]
+    assert not any(p.startswith(("demo 1", "demo 4")) for p in problems), problems
+    assert any(p.startswith("demo 2") and "did not change" in p for p in problems), problems
+    assert any(p.startswith("demo 3") and "did not render" in p for p in problems), problems
+    assert "broken on purpose" in canary, canary[-3000:]
+    assert re.search(r"demo 1 \(works\).*the picture changed", canary), canary[-3000:]
