@@ -1,8 +1,6 @@
 """helpers.adding: the adding problem's data, its 1/6 baseline, the models and
 a short training run."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -161,24 +159,5 @@ def test_adding_mse():
     assert model.training  # back in training mode
 
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_long_memory.ipynb"
-FAST_LINE = "T, STEPS = (100, 1500) if FULL else (50, 300)"
-LR = {"rnn": 1e-2, "irnn": 1e-3, "lstm": 1e-2, "gru": 1e-2}
-
-
-def test_notebook_claims_on_the_fast_configuration():
-    """Notebook 08's fast run: which cells leave the 1/6 baseline, for every seed."""
-    assert FAST_LINE in NOTEBOOK.read_text(), "notebook 08's settings changed: update this test"
-    torch.set_num_threads(1)
-    final = {
-        cell: [
-            train_adding(
-                cell, T=50, steps=300, lr=LR[cell], seed=seed, eval_every=300, progress=False
-            )["final"]
-            for seed in (0, 1, 2)
-        ]
-        for cell in ADDING_MODELS
-    }
-    for cell in ("rnn", "irnn", "lstm"):  # still on the baseline after 300 steps, every seed
-        assert all(abs(v - BASELINE_MSE) < 0.02 for v in final[cell]), (cell, final[cell])
-    assert max(final["gru"]) < 0.01, final["gru"]  # the GRU remembers, every seed
+# Notebook 08's claims on its fast run (which cells leave the 1/6 baseline, for
+# every seed) are pinned by its checked cells, which nbval re-runs.

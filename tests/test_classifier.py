@@ -396,23 +396,6 @@ def test_names_file_rebuilds_identically():
     assert rows == list(zip(texts, labels))
 
 
-def test_fast_run_comparison_with_the_ngram_baseline(data):
-    """Notebook 09's claim on its fast configuration: on the bundled names the n-gram
-    naive Bayes beats the fast GRU and the fast bidirectional GRU, and reading both
-    ways helps. (The FULL model's win is reproduced by benchmarks/classifier.py.)"""
-    nb, _ = tune_naive_bayes(data["splits"], data["classes"])
-    nb_test = naive_bayes_accuracy(nb, *data["splits"]["test"], data["classes"])
-    _, majority = majority_baseline(data["splits"]["train"][1], data["splits"]["test"][1])
-    fast = dict(embed_dim=32, hidden_size=64, cell="gru")  # the notebook's CONFIG
-    improved = dict(embed_dim=64, hidden_size=64, cell="gru", bidirectional=True, dropout=0.3)
-    test_loader = make_loader(data["datasets"]["test"], 512)
-    accuracy = {}
-    for name, config in [("GRU", fast), ("BiGRU", improved)]:
-        seed_all(0)
-        model = NameClassifier(len(data["vocab"]), len(data["classes"]), **config)
-        train = make_loader(data["datasets"]["train"], 128, shuffle=True, seed=0)
-        val = make_loader(data["datasets"]["val"], 512)
-        train_classifier(model, train, val, epochs=10, lr=5e-3, progress=False, device="cpu")
-        accuracy[name] = evaluate(model, test_loader)["accuracy"]
-    assert nb_test > 0.78
-    assert majority + 0.4 < accuracy["GRU"] < accuracy["BiGRU"] < nb_test, (nb_test, accuracy)
+# Notebook 09's claims on its fast run (every network above the majority baseline + 0.4
+# and below the n-gram baseline, the bidirectional GRU above the GRU) are pinned by its
+# checked cells, which nbval re-runs; benchmarks/classifier.py reproduces the FULL run.
