@@ -292,6 +292,12 @@ JS_NOTEBOOK_READY = """(path) => {
   return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
 }"""
 
+JS_DOCUMENT_READY = """(path) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return !!w && !!w.context && w.context.path === path && w.context.isReady
+    && w.content.widgets.length > 0;
+}"""
+
 # Close the notebook without a "save changes?" dialog; the kernel stays (it is not ours).
 JS_CLOSE = """() => {
   const w = window.jupyterapp.shell.currentWidget;
@@ -374,8 +380,8 @@ def move_slider(page, slider) -> str:
             dx = -dx
         page.mouse.move(x, y)
         page.mouse.down()
-        page.mouse.move(x + dx / 2, y, steps=4)
-        page.mouse.move(x + dx, y, steps=4)
+        page.mouse.move(x + dx / 2, y, steps=2)
+        page.mouse.move(x + dx, y, steps=2)
         page.mouse.up()
         page.wait_for_timeout(150)
         if slider_readout(slider) != before:
@@ -442,7 +448,7 @@ def settle(page, view, timeout_s: float = 10) -> None:
     """Wait until the kernel is idle and the demo's picture has stopped changing."""
     last, deadline = None, time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(150)
         imgs = demo_state(view)["images"]
         src = imgs[0]["src"] if imgs else None
         if src == last and page.evaluate(JS_KERNEL_IDLE):
@@ -597,9 +603,12 @@ class LiveLab:
         connection_file.unlink(missing_ok=True)
         self.lab.api("GET", "/api/kernels")  # the server forgets it (and leaves it running)
 
-    def open(self, rel_path: str) -> None:
+    def open(self, rel_path: str, kernel: bool = True) -> None:
+        """Open a notebook; wait until its kernel is connected and idle (or, with
+        ``kernel=False``, only until its cells are shown)."""
         self.page.evaluate(JS_OPEN, rel_path)
-        self.page.wait_for_function(JS_NOTEBOOK_READY, arg=rel_path, timeout=90_000, polling=250)
+        ready = JS_NOTEBOOK_READY if kernel else JS_DOCUMENT_READY
+        self.page.wait_for_function(ready, arg=rel_path, timeout=90_000, polling=100)
 
     def check(
         self, source: Path, executed, connection_info: dict, shots: Path
@@ -626,8 +635,8 @@ class LiveLab:
             )
             # As saved: no widget state, so every demo shows its saved picture.
             shutil.copy(source, copy)
-            self.open(rel)
-            page.wait_for_timeout(500)
+            self.open(rel, kernel=False)
+            page.wait_for_timeout(300)
             stale = page.evaluate(
                 """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
                      .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
@@ -648,7 +657,7 @@ class LiveLab:
                     marked["count"] >= expected and not marked["loading"]
                 ) or time.monotonic() > deadline:
                     break
-                page.wait_for_timeout(250)
+                page.wait_for_timeout(100)
             views = page.locator(WIDGET_OUTPUTS)
             if views.count() < expected:
                 problems.append(
