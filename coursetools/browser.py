@@ -9,8 +9,6 @@ the notebooks, so nothing in the repository is touched) that attaches to
 kernels started elsewhere (Jupyter Server's external kernels), and one page of
 headless Chromium driven by Playwright. For each notebook it checks:
 
-* opened as saved, the notebook shows no widget error (it carries no widget
-  state: each demo shows its saved picture);
 * opened with the run's outputs and attached to the run's kernel, every widget
   restores from the kernel, as it does when a learner reloads the page, with
   no "Error displaying widget", "Loading widget...", "Failed to create view",
@@ -22,7 +20,9 @@ headless Chromium driven by Playwright. For each notebook it checks:
   pixel before and after; a demo without a slider gets its dropdown, toggle
   buttons, checkbox or text field changed instead;
 * the kernel reported no exception or warning from a widget callback (such an
-  error shows nowhere in the notebook itself).
+  error shows nowhere in the notebook itself);
+* opened as saved, the notebook shows no widget error (it carries no widget
+  state: each demo shows its saved picture).
 
 A canary notebook (one working demo, one whose callback raises, one widget
 whose model is missing) proves the check reports exactly the broken two
@@ -613,8 +613,8 @@ class LiveLab:
     def check(
         self, source: Path, executed, connection_info: dict, shots: Path
     ) -> tuple[list[str], list[str]]:
-        """Look at ``source`` as saved, then at ``executed`` (the same notebook with the
-        outputs of a run) attached to that run's kernel; check and move its demos.
+        """Look at ``executed`` (``source`` with the outputs of a run) attached to that
+        run's kernel, check and move its demos; then at ``source`` as saved.
 
         Returns (problems, notes): no problems means the learner sees every demo
         render and respond.
@@ -633,18 +633,6 @@ class LiveLab:
                 "/api/sessions",
                 {"path": rel, "type": "notebook", "name": source.name, "kernel": {"id": kernel_id}},
             )
-            # As saved: no widget state, so every demo shows its saved picture.
-            shutil.copy(source, copy)
-            self.open(rel, kernel=False)
-            page.wait_for_timeout(300)
-            stale = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
-                     .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
-            )
-            if stale:
-                problems.append(f"opened as saved, the notebook shows {stale[0][:100]!r}")
-            page.evaluate(JS_CLOSE)
-
             # With the run's outputs, on the run's kernel: the widgets come back live.
             nbformat.sign.NotebookNotary(data_dir=str(self.lab.data_dir)).sign(executed)
             nbformat.write(executed, copy)
@@ -695,6 +683,19 @@ class LiveLab:
                 first_demo.evaluate("(n) => n.scrollIntoView({block: 'start'})")
                 page.wait_for_timeout(200)
             page.screenshot(path=str(shots / f"{stem}.png"))
+            page.evaluate(JS_CLOSE)
+
+            # As saved (last: a second connection to this kernel made first would take
+            # over its widget messages): no widget state, so each demo shows its saved picture.
+            shutil.copy(source, copy)
+            self.open(rel, kernel=False)
+            page.wait_for_timeout(300)
+            stale = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                     .map(n => n.textContent).filter(t => /Error displaying widget|Error creating widget/.test(t))"""
+            )
+            if stale:
+                problems.append(f"opened as saved, the notebook shows {stale[0][:100]!r}")
         except Exception as exc:  # noqa: BLE001 - a browser failure is a finding, with a picture
             problems.append(f"{type(exc).__name__}: {exc}")
             try:
