@@ -276,7 +276,13 @@ def make_colab_python(tmp: Path) -> Path:
     """A fresh venv standing in for Colab's Python: the course's third-party packages
     play Colab's preinstalled ones (no helpers among them), ipywidgets 7.7 on top."""
     venv = tmp / "colab-python"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    uv = [sys.executable, "-m", "uv"]  # a fresh venv with pip, as Colab's Python has
+    if subprocess.run([*uv, "--version"], capture_output=True).returncode != 0:
+        pytest.skip("uv is not installed (pip install -r requirements-dev.txt)")
+    subprocess.run(
+        [*uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],
+        check=True, capture_output=True,
+    )  # fmt: skip
     python = venv / "bin" / "python"
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -284,7 +290,8 @@ def make_colab_python(tmp: Path) -> Path:
     ).stdout.strip()  # fmt: skip
     Path(purelib, "colab_preinstalled.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     pip = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", COLAB_IPYWIDGETS, "ipython_genutils"],
+        [*uv, "pip", "install", "--quiet", "--python", str(python), "--no-deps",
+         COLAB_IPYWIDGETS, "ipython_genutils"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     if pip.returncode != 0:
