@@ -25,6 +25,7 @@ them, and each worker (and its kernels) gets one BLAS thread.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -106,6 +107,32 @@ def pytest_unconfigure(config):
         live.stop()
     if "base" in _LIVE:
         shutil.rmtree(_LIVE.pop("base"), ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker more than cores. The browser checks spend much of their
+    time waiting on the page, and a third worker fills those waits."""
+    return (os.cpu_count() or 1) + 1
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Longest work first, so the run does not end with one long file on one core
+    (with ``--no-loadscope-reorder``, pytest-xdist hands out files in this order):
+    the tests marked ``slow`` (each builds an environment or runs pytest), then the
+    notebooks from the last (which train real models) to the first, then the rest.
+    Each file's items keep their order."""
+
+    def key(item):
+        path = Path(str(item.path))
+        if item.get_closest_marker("slow"):
+            return (0, 0)
+        if path.suffix == ".ipynb":
+            number = re.match(r"\d+", path.name)
+            return (1, -int(number.group()) if number else 0)
+        return (2, 0)
+
+    items.sort(key=key)
 
 
 def pytest_configure(config):

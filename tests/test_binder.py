@@ -112,6 +112,7 @@ print("RESULT " + json.dumps({
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     bool(os.environ.get("COURSE_SKIP_INSTALL_TEST")), reason="COURSE_SKIP_INSTALL_TEST set"
 )

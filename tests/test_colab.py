@@ -369,6 +369,7 @@ def pip_freeze(python: Path) -> set[str]:
     return {ln for ln in out.splitlines() if ln and not ln.lower().startswith("rnn-course-helpers")}
 
 
+@pytest.mark.slow
 def test_setup_cell_on_simulated_colab(tmp_path):
     """The set-up cell, as Colab runs it: clone, install helpers, cd into notebooks/."""
     if shutil.which("git") is None:

@@ -57,6 +57,7 @@ live_figure(fig, update, {"w": widgets.FloatSlider(value=1.0, min=0.0, max=2.0)}
 """
 WARNS = "import warnings\nwarnings.warn('careful', UserWarning)"
 BROWSER = unavailable()
+pytestmark = pytest.mark.slow
 
 
 def run_nbval(tmp_path, cells):
