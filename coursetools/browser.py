@@ -88,9 +88,8 @@ LAB_SETTINGS = {
 # --------------------------------------------------------------------------- which notebooks
 
 
-def uses_widgets(path: Path) -> bool:
-    """A notebook has interactive demos if a code cell calls ``live_figure`` or uses ipywidgets."""
-    nb = nbformat.read(path, as_version=4)
+def uses_widgets(nb) -> bool:
+    """``nb`` has interactive demos if a code cell calls ``live_figure`` or uses ipywidgets."""
     code = "\n".join(
         c.source for c in nb.cells if c.cell_type == "code" and not c.source.startswith(SETUP_MARK)
     )
@@ -532,17 +531,17 @@ def executed_notebook(nb, executions: list[tuple[str, str]], messages: list[dict
             outputs[parent] = []
         if out is not None:
             outputs.setdefault(parent, []).append(out)
-    pending = list(executions)
-    count = 0
-    for cell in executed.cells:
-        if cell.cell_type != "code":
-            continue
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    for cell in code:
         cell.outputs, cell.execution_count = [], None
-        while pending and pending[0][0] != cell.source:
-            pending.pop(0)  # not one of the notebook's cells
-        if pending:
-            count += 1
-            cell.outputs, cell.execution_count = outputs.get(pending.pop(0)[1], []), count
+    at, count = 0, 0  # the first notebook cell not yet matched to an execution
+    for source, msg_id in executions:
+        match = next((k for k in range(at, len(code)) if code[k].source == source), None)
+        if match is None:
+            continue  # not one of the notebook's cells (the sweep's, say)
+        count += 1
+        code[match].outputs, code[match].execution_count = outputs.get(msg_id, []), count
+        at = match + 1  # cells passed over did not run (nbval skipped them)
     return executed
 
 

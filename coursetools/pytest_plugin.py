@@ -54,7 +54,9 @@ class BrowserCheck(pytest.Item):
         nbfile = self.parent
         kernel = nbfile.kernel
         executed = browser.executed_notebook(
-            nbfile.nb, kernel.course_executions, kernel.course_messages
+            nbfile.nb,
+            getattr(kernel, "course_executions", []),
+            getattr(kernel, "course_messages", []),
         )
         source = Path(str(nbfile.fspath))
         browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -109,10 +111,10 @@ def pytest_unconfigure(config):
         shutil.rmtree(_LIVE.pop("base"), ignore_errors=True)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
 def pytest_xdist_auto_num_workers(config):
     """``-n auto``: one worker more than cores. The browser checks spend much of their
-    time waiting on the page, and a third worker fills those waits."""
+    time waiting on the page, and the extra worker fills those waits."""
     return (os.cpu_count() or 1) + 1
 
 
@@ -161,7 +163,7 @@ def pytest_configure(config):
             return IPyNbCell.from_parent(self, name=name, cell_num=num, cell=cell, options=options)
 
         items = [item("record demos and warnings", START_CELL, -1), *cells]
-        if uses_widgets(Path(str(self.fspath))):
+        if uses_widgets(self.nb):
             items.append(BrowserCheck.from_parent(self, name=BROWSER_ITEM))
         items.append(item("every control to its extremes, no warnings", END_CELL, len(cells)))
         return items

@@ -107,3 +107,34 @@ def test_browser_check_reports_exactly_the_broken_demos(canary):
     assert any(p.startswith("demo 3") and "did not render" in p for p in problems), problems
     assert "broken on purpose" in canary, canary[-3000:]
     assert re.search(r"demo 1 \(works\).*the picture changed", canary), canary[-3000:]
+
+
+def test_executed_notebook_shows_the_run_as_jupyterlab_would():
+    """The browser check's copy of a run: outputs by execution, display updates
+    applied, cleared outputs gone, a skipped cell left unrun, foreign code passed over."""
+    from coursetools.browser import executed_notebook
+
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        cells=[v4.new_code_cell(s) for s in ["a = 1", "skipped()", "b = 2", "c = 3"]]
+    )
+
+    def msg(parent, kind, **content):
+        return {"parent_header": {"msg_id": parent}, "msg_type": kind, "content": content}
+
+    bar = {"data": {"text/plain": "bar 0 %"}, "metadata": {}, "transient": {"display_id": "d1"}}
+    messages = [
+        msg("m0", "stream", name="stdout", text="recording\n"),
+        msg("m1", "display_data", **bar),
+        msg("m1", "update_display_data", **{**bar, "data": {"text/plain": "done in 1 s"}}),
+        msg("m3", "stream", name="stdout", text="old\n"),
+        msg("m3", "clear_output", wait=False),
+        msg("m3", "execute_result", data={"text/plain": "3"}, metadata={}, execution_count=3),
+    ]
+    executions = [("record()", "m0"), ("a = 1", "m1"), ("b = 2", "m2"), ("c = 3", "m3")]
+    cells = executed_notebook(nb, executions, messages).cells
+    assert [c.execution_count for c in cells] == [1, None, 2, 3]
+    assert [o["data"]["text/plain"] for o in cells[0].outputs] == ["done in 1 s"]
+    assert cells[1].outputs == [] and cells[2].outputs == []
+    assert [o["output_type"] for o in cells[3].outputs] == ["execute_result"]
+    assert nb.cells[0].get("outputs") == []  # the notebook given is left as it was
