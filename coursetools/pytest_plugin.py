@@ -111,13 +111,6 @@ def pytest_unconfigure(config):
         shutil.rmtree(_LIVE.pop("base"), ignore_errors=True)
 
 
-@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
-def pytest_xdist_auto_num_workers(config):
-    """``-n auto``: one worker more than cores. The browser checks spend much of their
-    time waiting on the page, and the extra worker fills those waits."""
-    return (os.cpu_count() or 1) + 1
-
-
 def pytest_collection_modifyitems(session, config, items):
     """Longest work first, so the run does not end with one long file on one core
     (with ``--no-loadscope-reorder``, pytest-xdist hands out files in this order):
