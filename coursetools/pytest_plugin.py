@@ -37,7 +37,10 @@ import pytest
 from .sweep import END_CELL, START_CELL
 
 BROWSER_ITEM = "in JupyterLab: every demo renders and responds"
-_LIVE: dict = {}  # this process's LiveLab, started by the first browser check
+# This process's LiveLab, started by the first browser check. It belongs to the
+# first pytest session of the process ("owner"); a session run inside that one
+# (the canary of tests/test_pytest_plugin.py) uses it and leaves it running.
+_LIVE: dict = {}
 
 
 class BrowserProblems(Exception):
@@ -104,6 +107,9 @@ def live_lab():
 
 
 def pytest_unconfigure(config):
+    if _LIVE.get("owner") is not config:
+        return
+    del _LIVE["owner"]
     live = _LIVE.pop("lab", None)
     if live is not None:
         live.stop()
@@ -131,6 +137,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_configure(config):
+    _LIVE.setdefault("owner", config)
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         # Several workers, each a kernel: one BLAS/OpenMP thread apiece instead of
         # every process claiming every core (on 2 cores that stalls numpy's BLAS).

@@ -2,16 +2,16 @@
 (each demo renders and responds) and ends by moving every control; a warning
 shown anywhere in the run fails it.
 
-The tests run pytest with the plugin, in a subprocess, on one small notebook: a
+The tests run pytest with the plugin, inside this process, on one small notebook: a
 canary with one working demo, one whose callback raises, one widget whose model
 is missing, one control whose extreme warns and one cell that warns. (That a
 clean notebook passes every item, the course's own notebooks show.)"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-import subprocess
-import sys
 
 import nbformat
 import pytest
@@ -60,7 +60,9 @@ BROWSER = unavailable()
 pytestmark = pytest.mark.slow
 
 
-def run_nbval(tmp_path, cells):
+def run_nbval(tmp_path, cells) -> tuple[int, str]:
+    """Run pytest with the plugin on a notebook of ``cells``, inside this process (so
+    its browser check uses this worker's JupyterLab); returns (exit code, output)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     nb.metadata["kernelspec"] = {
@@ -70,21 +72,23 @@ def run_nbval(tmp_path, cells):
     }
     path = tmp_path / "canary.ipynb"
     nbformat.write(nb, path)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "coursetools.pytest_plugin", "--nbval-lax",
-         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-rA", "--rootdir", str(tmp_path),
-         str(path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = pytest.main(
+            ["-p", "coursetools.pytest_plugin", "--nbval-lax", "--nbval-current-env",
+             "-p", "no:cacheprovider", "--capture=sys", "-q", "-rA", "--rootdir", str(tmp_path),
+             str(path)]
+        )  # fmt: skip
+    return int(code), out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def canary(tmp_path_factory):
-    run = run_nbval(
+    code, output = run_nbval(
         tmp_path_factory.mktemp("canary"), [SETUP, WORKS, RAISES, NO_MODEL, LOG_OF_ZERO, WARNS]
     )
-    assert run.returncode != 0, run.stdout[-3000:]
-    return run.stdout
+    assert code != 0, output[-3000:]
+    return output
 
 
 def test_sweep_reports_a_bad_control_and_a_warning_in_any_cell(canary):
