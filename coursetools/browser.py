@@ -76,11 +76,12 @@ BROKEN_WIDGET_TEXTS = (
     "Could not create a view",
 )
 UPDATE_TIMEOUT_S = 20  # one slider move until the new picture arrives
-# JupyterLab settings for the throwaway user-settings folder: every cell stays in
-# the page (no virtual scrolling), no news/update pop-ups over the screenshots,
-# no autosave.
+# JupyterLab settings for the throwaway user-settings folder: JupyterLab 4's default
+# windowing (every cell stays in the page, and the browser skips painting those out
+# of view: three times less rendering work per notebook than "none"), no news/update
+# pop-ups over the screenshots, no autosave.
 LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "contentVisibility"},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
 }
@@ -336,6 +337,15 @@ JS_LISTEN_KERNEL = """() => {
 
 JS_KERNEL_MESSAGES = "() => window.__courseKernelProblems || []"
 
+# A widget output's first text (a demo's title), read from the page's text rather
+# than from what is painted (an off-screen cell is not painted).
+JS_FIRST_TEXT = """(n) => {
+  const walker = document.createTreeWalker(n, NodeFilter.SHOW_TEXT,
+    {acceptNode: t => t.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+  const t = walker.nextNode();
+  return t ? t.textContent.trim() : '';
+}"""
+
 # The notebook opened as saved, without a kernel: widget errors shown, and how
 # many outputs show a loaded picture.
 JS_SAVED_OUTPUTS = """() => {
@@ -363,7 +373,7 @@ def demo_state(view) -> dict:
     """What one rendered widget output shows: its text, controls and images."""
     return view.evaluate(
         """(node, controls) => ({
-        text: node.innerText,
+        text: node.textContent,  // innerText is empty while the browser skips an off-screen cell
         sliders: node.querySelectorAll('.widget-slider').length,
         controls: node.querySelectorAll(controls).length,
         images: Array.from(node.querySelectorAll('img')).map(i => ({
@@ -375,7 +385,7 @@ def demo_state(view) -> dict:
 
 def slider_readout(slider) -> str:
     return slider.evaluate(
-        "(n) => { const r = n.querySelector('.widget-readout'); return r ? r.innerText : ''; }"
+        "(n) => { const r = n.querySelector('.widget-readout'); return r ? r.textContent : ''; }"
     )
 
 
@@ -686,7 +696,7 @@ class LiveLab:
             for k in range(views.count()):
                 view = views.nth(k)
                 view.scroll_into_view_if_needed()
-                first_line = (view.inner_text().strip().splitlines() or ["no text"])[0][:50]
+                first_line = view.evaluate(JS_FIRST_TEXT)[:50] or "no text"
                 label = f"demo {k + 1} ({first_line})"
                 problem, note = exercise_demo(page, view, label, shots / f"{stem}-demo{k + 1}.png")
                 if problem:
