@@ -729,16 +729,20 @@ class LiveLab:
             if saved.cells:
                 nbformat.write(saved, copy)
                 self.open(rel, kernel=False)
-                page.wait_for_timeout(300)
-                shown = page.evaluate(JS_SAVED_OUTPUTS)
-                if shown["errors"]:
-                    problems.append(f"opened as saved, the notebook shows {shown['errors'][0]!r}")
                 pictures = sum(
                     1
                     for c in saved.cells
                     for o in c.outputs
                     if WIDGET_VIEW in o.get("data", {}) and "image/png" in o["data"]
                 )
+                deadline = time.monotonic() + 5  # pictures out of view may load a moment later
+                page.wait_for_timeout(300)
+                shown = page.evaluate(JS_SAVED_OUTPUTS)
+                while shown["pictures"] < pictures and time.monotonic() < deadline:
+                    page.wait_for_timeout(100)
+                    shown = page.evaluate(JS_SAVED_OUTPUTS)
+                if shown["errors"]:
+                    problems.append(f"opened as saved, the notebook shows {shown['errors'][0]!r}")
                 if shown["pictures"] < pictures:
                     problems.append(
                         f"opened as saved, {shown['pictures']} widget outputs show a picture, "
