@@ -364,6 +364,19 @@ JS_KERNEL_IDLE = """() => {
   return k.status === 'idle';
 }"""
 
+# A digest of the pixels an <img> shows (decoded, as drawn on a canvas) and its size:
+# comparing two says whether the picture changed, pixel by pixel, without the cost
+# of a screenshot.
+JS_PIXELS = """async (img) => {
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const pixels = ctx.getImageData(0, 0, c.width, c.height).data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', pixels));
+  return `${c.width}x${c.height}:` + Array.from(digest, b => b.toString(16).padStart(2, '0')).join('');
+}"""
+
 CONTROLS = (
     ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 )
@@ -494,12 +507,12 @@ def exercise_demo(page, view, label: str, shot: Path) -> tuple[str | None, str]:
     tried = []
     sliders = view.locator(".widget-slider")
     for j in range(min(sliders.count(), 3) or 1):  # the first slider that changes the picture
-        src, before = demo_state(view)["images"][0]["src"], img.screenshot()
+        src, before = demo_state(view)["images"][0]["src"], img.evaluate(JS_PIXELS)
         how = move_slider(page, sliders.nth(j)) if sliders.count() else move_other_control(view)
         new_src = wait_new_picture(page, view, src)
         if new_src is not None:
             settle(page, view)  # a drag sends several values: wait for the last picture
-        if new_src is not None and img.screenshot() != before:
+        if new_src is not None and img.evaluate(JS_PIXELS) != before:
             view.screenshot(path=str(shot))
             return None, f"{label}: {how}; the picture changed"
         tried.append(how)
