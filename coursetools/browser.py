@@ -418,9 +418,10 @@ def move_slider(page, slider) -> str:
         page.mouse.down()
         page.mouse.move(x + dx, y)  # one move: one new value, one redraw in the kernel
         page.mouse.up()
-        page.wait_for_timeout(150)
-        if slider_readout(slider) != before:
-            return f"dragged with the mouse {before} -> {slider_readout(slider)}"
+        for _ in range(6):  # the readout follows the handle within a frame or two
+            if slider_readout(slider) != before:
+                return f"dragged with the mouse {before} -> {slider_readout(slider)}"
+            page.wait_for_timeout(50)
     handle.focus()
     for key in ("End", "ArrowRight", "Home", "ArrowLeft"):
         page.keyboard.press(key)
@@ -483,7 +484,7 @@ def settle(page, view, timeout_s: float = 10) -> None:
     """Wait until the kernel is idle and the demo's picture has stopped changing."""
     last, deadline = None, time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        page.wait_for_timeout(150)
+        page.wait_for_timeout(100)
         imgs = demo_state(view)["images"]
         src = imgs[0]["src"] if imgs else None
         if src == last and page.evaluate(JS_KERNEL_IDLE):
@@ -749,7 +750,8 @@ class LiveLab:
                     if WIDGET_VIEW in o.get("data", {}) and "image/png" in o["data"]
                 )
                 deadline = time.monotonic() + 5  # pictures out of view may load a moment later
-                page.wait_for_timeout(300)
+                if not pictures:  # nothing to wait for: give the widget renderers a moment
+                    page.wait_for_timeout(300)
                 shown = page.evaluate(JS_SAVED_OUTPUTS)
                 while shown["pictures"] < pictures and time.monotonic() < deadline:
                     page.wait_for_timeout(100)
