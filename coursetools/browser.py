@@ -26,8 +26,8 @@ headless Chromium driven by Playwright. For each notebook it checks:
   only the cells with widget outputs, which is all it checks.
 
 A canary notebook (one working demo, one whose callback raises, one widget
-whose model is missing) proves the check reports exactly the broken two
-(``tests/test_pytest_plugin.py``).
+whose model is missing; as saved, one good and one broken demo picture) proves
+the check reports exactly the broken ones (``tests/test_pytest_plugin.py``).
 
 It saves a screenshot of each notebook (and one per demo) under
 ``artifacts/screenshots/``. It is skipped, with the reason, only where no

@@ -4,11 +4,13 @@ shown anywhere in the run fails it.
 
 The tests run pytest with the plugin, inside this process, on one small notebook: a
 canary with one working demo, one whose callback raises, one widget whose model
-is missing, one control whose extreme warns and one cell that warns. (That a
-clean notebook passes every item, the course's own notebooks show.)"""
+is missing, one control whose extreme warns and one cell that warns; its file
+holds two saved demo outputs, one with a real picture and one with a broken one.
+(That a clean notebook passes every item, the course's own notebooks show.)"""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import re
@@ -60,11 +62,38 @@ BROWSER = unavailable()
 pytestmark = pytest.mark.slow
 
 
-def run_nbval(tmp_path, cells) -> tuple[int, str]:
+def saved_demo_output(png: bytes) -> dict:
+    """A demo's output as the course saves it: a widget view, with a PNG fallback."""
+    return nbformat.v4.new_output(
+        "display_data",
+        data={
+            "text/plain": "Interactive demo",
+            "application/vnd.jupyter.widget-view+json": {
+                "model_id": "saved-model", "version_major": 2, "version_minor": 0,
+            },
+            "image/png": base64.b64encode(png).decode("ascii"),
+        },
+    )  # fmt: skip
+
+
+def tiny_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (31, 119, 180)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def run_nbval(tmp_path, cells, saved_outputs=None) -> tuple[int, str]:
     """Run pytest with the plugin on a notebook of ``cells``, inside this process (so
-    its browser check uses this worker's JupyterLab); returns (exit code, output)."""
+    its browser check uses this worker's JupyterLab); returns (exit code, output).
+
+    saved_outputs: ``{cell index: [outputs]}`` stored in the file, as a saved
+    notebook holds them (nbval re-runs the cells; the browser's saved view shows these)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    for k, outputs in (saved_outputs or {}).items():
+        nb.cells[k].outputs = outputs
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -85,7 +114,10 @@ def run_nbval(tmp_path, cells) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def canary(tmp_path_factory):
     code, output = run_nbval(
-        tmp_path_factory.mktemp("canary"), [SETUP, WORKS, RAISES, NO_MODEL, LOG_OF_ZERO, WARNS]
+        tmp_path_factory.mktemp("canary"),
+        [SETUP, WORKS, RAISES, NO_MODEL, LOG_OF_ZERO, WARNS],
+        # as saved: the working demo's picture is fine, the raising demo's is not a PNG
+        saved_outputs={1: [saved_demo_output(tiny_png())], 2: [saved_demo_output(b"not a png")]},
     )
     assert code != 0, output[-3000:]
     return output
@@ -111,6 +143,16 @@ def test_browser_check_reports_exactly_the_broken_demos(canary):
     assert any(p.startswith("demo 3") and "did not render" in p for p in problems), problems
     assert "broken on purpose" in canary, canary[-3000:]
     assert re.search(r"demo 1 \(works\).*the picture changed", canary), canary[-3000:]
+
+
+@pytest.mark.skipif(BROWSER is not None, reason=str(BROWSER))
+def test_browser_check_reports_a_saved_picture_that_does_not_show(canary):
+    """Opened as saved, each demo must show its saved PNG: of the two saved demo
+    outputs, one has a real picture and one a broken one."""
+    saved = [ln[2:] for ln in canary.splitlines() if ln.startswith("- opened as saved")]
+    assert saved == [
+        "opened as saved, 1 widget outputs show a picture, expected 2 (each demo's saved PNG)"
+    ], canary[-3000:]
 
 
 def test_executed_notebook_shows_the_run_as_jupyterlab_would():
