@@ -25,7 +25,7 @@ from .activations import (
     softmax,
     step,
 )
-from .validate import check_array, check_params, check_range
+from .validate import check_array, check_params, check_range, checked
 
 # --------------------------------------------------------------------- data
 
@@ -63,15 +63,21 @@ def blobs_dataset(n_per_class: int = 30, rng=None):
 # --------------------------------------------------------------- perceptron
 
 
+def _check_forward(X, W, b):
+    dims = {}
+    return {
+        "X": check_array(X, "X", ("N", "D"), dims),
+        "W": check_array(W, "W", ("K", "D"), dims),
+        "b": check_array(b, "b", ("K",), dims),
+    }
+
+
+@checked(_check_forward)
 def perceptron_forward(X, W, b):
     """Perceptron outputs ``y = step(W x + b)`` for every row ``x`` of ``X``.
 
     X: ``(N, D)`` inputs; W: ``(K, D)``; b: ``(K,)``. Returns ``(N, K)`` of 0s and 1s.
     """
-    dims = {}
-    X = check_array(X, "X", ("N", "D"), dims)
-    W = check_array(W, "W", ("K", "D"), dims)
-    b = check_array(b, "b", ("K",), dims)
     return step(X @ W.T + b)
 
 

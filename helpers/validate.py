@@ -3,6 +3,8 @@ was expected and what was given."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -91,3 +93,38 @@ def check_params(params, name: str, keys) -> dict:
             f"(missing {missing}, unexpected {extra})"
         )
     return params
+
+
+def checked(check):
+    """Decorator: run ``check`` on the arguments once, before the function body.
+
+    ``check`` takes the same arguments as the function (by name) and raises on
+    bad input; it may return a dict of converted arguments (for example a list
+    turned into an array by ``check_array``), which replace the ones given.
+    The function body then holds only the math, and ``show_source`` shows it
+    with the decorator line naming where its checks live::
+
+        def _check_forward(X, W, b):
+            dims = {}
+            return {"X": check_array(X, "X", ("N", "D"), dims), ...}
+
+        @checked(_check_forward)
+        def forward(X, W, b):
+            return X @ W.T + b
+    """
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def with_checks(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            converted = check(**bound.arguments)
+            if converted:
+                bound.arguments.update(converted)
+            return fn(*bound.args, **bound.kwargs)
+
+        return with_checks
+
+    return decorate

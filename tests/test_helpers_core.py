@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import random
 
 import numpy as np
@@ -119,3 +120,25 @@ def test_show_source_displays_the_function(capsys):
     assert "def rel_error" in out
     with pytest.raises(TypeError, match="expected a function"):
         show_source(3)
+
+
+def test_checked_runs_the_check_once_and_passes_converted_arguments():
+    from helpers.validate import check_array, checked
+
+    seen = []
+
+    def check(x, scale=2.0):
+        seen.append(scale)
+        return {"x": check_array(x, "x", ("N",))}
+
+    @checked(check)
+    def double(x, scale=2.0):
+        """Doc kept."""
+        return x * scale
+
+    assert double([1.0, 2.0]).tolist() == [2.0, 4.0]  # the list arrived as an array
+    assert seen == [2.0]
+    assert double.__doc__ == "Doc kept."
+    with pytest.raises(ValueError, match=r"x: expected 1 dimensions"):
+        double(np.zeros((2, 2)))
+    assert "check_array" not in inspect.getsource(double).split("def double")[1]

@@ -1,6 +1,8 @@
-"""The code learners are shown (``show_source``) reads like the math: no input
-check inside a loop over time steps (validation happens once, where a learner
-enters), and no check inside the per-step functions of the recurrent cells."""
+"""The code learners are shown (``show_source``) reads like the math: input
+checks run where a learner enters, through ``helpers.validate.checked`` (the
+decorator line names them), never inside the body a learner reads; no check
+inside the per-step functions of the recurrent cells; and a training loop shows
+the loop, with progress bars and timing kept around it, not inside it."""
 
 from __future__ import annotations
 
@@ -81,3 +83,34 @@ def test_step_functions_are_plain(name):
         c for c in calls_in(ast.parse(textwrap.dedent(inspect.getsource(fn)))) if CHECKS.match(c)
     ]
     assert not checks, f"{name} validates its inputs at every step: {checks}"
+
+
+# Calls that are bookkeeping, not the idea: they belong around a shown function.
+BOOKKEEPING = re.compile(r"^(perf_counter|monotonic|process_time|tqdm|ProgressBar|set_postfix)$")
+
+
+def body_calls(fn) -> list[str]:
+    """The calls in the body of ``fn`` as a learner is shown it (decorators left out)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    (node,) = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    return [c for stmt in node.body for c in calls_in(stmt)]
+
+
+@pytest.mark.parametrize("name", shown_names())
+def test_shown_body_holds_no_input_check(name):
+    for fn in FUNCTIONS[name]:
+        checks = [c for c in body_calls(fn) if CHECKS.match(c)]
+        assert not checks, (
+            f"{fn.__module__}.{name}, shown to learners, checks its inputs in its body "
+            f"({checks}): move them into a check function given to @checked"
+        )
+
+
+@pytest.mark.parametrize("name", shown_names())
+def test_shown_body_holds_no_bookkeeping(name):
+    for fn in FUNCTIONS[name]:
+        extra = [c for c in body_calls(fn) if BOOKKEEPING.match(c)]
+        assert not extra, (
+            f"{fn.__module__}.{name}, shown to learners, times or reports progress in its "
+            f"body ({extra}): keep the loop the text teaches and wrap the bookkeeping around it"
+        )
