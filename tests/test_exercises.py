@@ -83,3 +83,17 @@ def test_no_reference_shown_before_its_exercise(path):
         assert not shown, (
             f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
         )
+
+
+def test_answer_or_uses_the_learners_function_only_once_it_passed(capsys):
+    ex = EXERCISES["02-rnn-step"]
+    ex.check(ex.reference, quiet=True)
+    assert ex.answer_or(len) is ex.reference
+    assert "Using your" in capsys.readouterr().out
+
+    def broken(x, h_prev, params):
+        raise NotImplementedError
+
+    ex.check(broken, quiet=True)
+    assert ex.answer_or(len) is len
+    assert "has not passed" in capsys.readouterr().out

@@ -64,6 +64,7 @@ class Exercise:
         self.cases, self.hints, self.answer = cases, list(hints), answer
         self.mistakes, self.rtol, self.atol, self.checker = list(mistakes), rtol, atol, checker
         self._hints_given = 0
+        self.passed: Callable | None = None  # the learner's last function that passed
 
     @property
     def notebook(self) -> int:
@@ -122,6 +123,7 @@ class Exercise:
             return result
         result = self._run(answer)
         _RESULTS[self.id] = result.status
+        self.passed = answer if result.status == PASSED else None
         if quiet:
             return result
         n = len(result.messages)
@@ -140,6 +142,18 @@ class Exercise:
                 print(f"   This looks like a classic mistake: {mistake}")
             print("   `.hint()` gives a hint; `.solution()` shows the answer.")
         return result
+
+    def answer_or(self, fallback: Callable) -> Callable:
+        """The learner's function if it passed ``check`` in this kernel, else
+        ``fallback`` (the course's), saying which one the next cells use."""
+        if self.passed is not None:
+            print(f"Using your {self.passed.__name__}: it passed {self.id}.")
+            return self.passed
+        print(
+            f"Using the course's {fallback.__name__}: your answer to {self.id} has not "
+            "passed its check yet (run .check on it above)."
+        )
+        return fallback
 
     def hint(self) -> None:
         """Print the next hint (the last one again once all have been given)."""
