@@ -4,7 +4,7 @@ import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime, softmax, step
 from ..perceptron import init_mlp, logic_dataset, perceptron_update
-from . import Exercise, register
+from .core import Exercise, register
 
 
 def mlp_gradients(X, T, params):

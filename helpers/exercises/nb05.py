@@ -8,7 +8,7 @@ from ..gradients import (
     grad_norms_back,
     jacobian_product,
 )
-from . import Exercise, register
+from .core import Exercise, register
 
 # --- 05-grad-norms-back: the product of Jacobians, one step at a time ---------------
 

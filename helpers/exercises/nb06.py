@@ -13,7 +13,7 @@ from ..charmodel import (
 )
 from ..gradients import clip_by_norm
 from ..scratch import RNN_KEYS, rnn_step_forward
-from . import Exercise, register
+from .core import Exercise, register
 
 # ---------------------------------------------------------------- 06-output-layer
 

@@ -5,7 +5,7 @@ from torch import nn
 
 from ..adding import adding_targets, init_forget_bias, irnn_layer, make_adding_data
 from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult
-from . import Exercise, register
+from .core import Exercise, register
 
 
 def _targets_cases():

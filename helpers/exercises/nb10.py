@@ -9,7 +9,7 @@ from ..applications import (
     softmax_temperature,
 )
 from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult
-from . import Exercise, register
+from .core import Exercise, register
 
 # ---------------------------------------------------------------- seasonal naive
 
