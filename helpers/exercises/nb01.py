@@ -120,6 +120,10 @@ def _softmax_cases():
             "a batch mixing rows near 1000 with rows near 0",
             (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, -1.0]]),),
         ),
+        (
+            "a row spanning 1000 (from -500 to 500): exp of the span overflows",
+            (np.array([[-500.0, 0.0, 500.0], [2.0, 1.0, 0.0]]),),
+        ),
     ]
 
 
@@ -246,7 +250,10 @@ register(
         cases=_softmax_cases,
         hints=[
             "Softmax does not change when you add the same number to every score of a row.",
-            "Subtract each row's own maximum (keepdims=True) before np.exp, then divide by the row sum.",
+            "Which number makes every exponent safe? After subtracting a row's maximum every score "
+            "is <= 0, so np.exp gives values in (0, 1]: no overflow, and the largest is exactly 1. "
+            "The rows are the last axis (axis=-1), for a vector and for a batch alike.",
+            "e = np.exp(z - z.max(axis=-1, keepdims=True)); return e / e.sum(axis=-1, keepdims=True)",
         ],
         mistakes=[
             (
@@ -264,6 +271,13 @@ register(
                 ),
             ),
             ("no exp: the scores divided by their sum", lambda z: z / z.sum(-1, keepdims=True)),
+            (
+                "each row's minimum subtracted: exp(max − min) overflows when a row spans more "
+                "than 709; subtract the maximum",
+                lambda z: (lambda e: e / e.sum(-1, keepdims=True))(
+                    np.exp(z - z.min(-1, keepdims=True))
+                ),
+            ),
         ],
         atol=1e-12,
     ),
