@@ -140,16 +140,32 @@ def _changed(before, after) -> bool:
     return False
 
 
-def _same(a, b, rtol: float, atol: float) -> bool:
+def same_results(a, b, rtol: float, atol: float) -> bool:
+    """True when two functions' results (values, tuples or dicts of them) agree."""
     a, b = _as_tuple(a), _as_tuple(b)
     return len(a) == len(b) and all(_compare(x, y, rtol, atol) is None for x, y in zip(a, b))
 
 
-def _global_rng_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
-    """For a case that passes a ``np.random.Generator``: what is wrong when the
-    learner's draws do not come from it (None when they do)."""
-    if not any(isinstance(a, np.random.Generator) for a in args):
+def _repeat_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """For a failing case: what is wrong when the learner's result depends on
+    something besides its arguments (None when it does not)."""
+    if any(isinstance(a, np.random.Generator) for a in args):
+        return _global_rng_note(learner, args, rtol, atol)
+    try:
+        first, second = (learner(*copy.deepcopy(args)) for _ in range(2))
+    except Exception:  # noqa: BLE001 - already reported
         return None
+    if same_results(first, second, rtol, atol):
+        return None
+    return (
+        "called again with the same inputs it gave another result: does it keep something "
+        "between calls (e.g. accumulators created outside the function)?"
+    )
+
+
+def _global_rng_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """What is wrong when the learner's draws do not come from the
+    ``np.random.Generator`` among its arguments (None when they do)."""
     state = np.random.get_state()  # noqa: NPY002 - left as the learner had it
     try:
         outs = []
@@ -160,9 +176,9 @@ def _global_rng_note(learner: Callable, args: tuple, rtol: float, atol: float) -
         return None
     finally:
         np.random.set_state(state)  # noqa: NPY002
-    if not _same(outs[0], outs[1], rtol, atol):
+    if not same_results(outs[0], outs[1], rtol, atol):
         return "the same rng gave different draws: draw with the Generator passed in, not a new one"
-    if not all(_same(outs[0], out, rtol, atol) for out in outs[2:]):
+    if not all(same_results(outs[0], out, rtol, atol) for out in outs[2:]):
         return (
             "your draws depend on the global random state (np.random): "
             "draw with the Generator passed in (rng.choice, rng.random)"
@@ -232,7 +248,7 @@ def run_cases(
                 f"your function changed its input in place ({', '.join(changed)}); work on a copy"
             )
         if problems:
-            note = _global_rng_note(learner, args, rtol, atol)
+            note = _repeat_note(learner, args, rtol, atol)
             problems += [note] if note else []
             failures += 1
             messages.append(f"✗ {description}: " + "; ".join(problems))

@@ -4,11 +4,14 @@ exercise is set in its notebook before its reference is shown there."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
+import helpers.exercises
 from coursetools.notebooks import notebook_paths
 from helpers.checking import FAILED, NOT_ATTEMPTED, PASSED
 from helpers.exercises import EXERCISES
@@ -36,14 +39,20 @@ def test_reference_passes_and_stub_is_not_attempted(ex, capsys):
     assert "not attempted" in capsys.readouterr().out
 
 
+# What a verdict says when the mistake's own results cannot be reproduced to compare with.
+SAYS_WHY = ("This looks like a classic mistake", "global random state", "called again")
+
+
 @pytest.mark.parametrize("ex", CODED, ids=lambda e: e.id)
 def test_classic_mistakes_fail(ex, capsys):
     assert len(ex.mistakes) >= 3, f"{ex.id}: test against at least three plausible wrong answers"
     for description, wrong in ex.mistakes:
         result = ex.check(wrong)
         assert result.status == FAILED, f"{ex.id}: the mistake '{description}' passed"
-    out = capsys.readouterr().out
-    assert "✗" in out
+        out = capsys.readouterr().out
+        assert "✗" in out
+        if ex.cases is not None:  # a custom checker words its own verdicts
+            assert any(s in out for s in SAYS_WHY), f"{ex.id}: '{description}' is not named:\n{out}"
 
 
 @pytest.mark.parametrize("ex", list(EXERCISES.values()), ids=lambda e: e.id)
@@ -55,6 +64,46 @@ def test_hints_and_solution(ex, capsys):
     ex.solution()  # shows the source or the worked answer without error
     if ex.is_question:
         assert ex.answer and len(ex.answer) > 40
+    else:  # the idea, then which block, shape or axis, then the code
+        assert len(ex.hints) >= 3, f"{ex.id}: a ladder of at least three hints"
+
+
+def test_each_exercise_lives_in_its_notebooks_module():
+    for ex in EXERCISES.values():
+        assert ex.module == f"helpers.exercises.nb{ex.id[:2]}", f"{ex.id} is in {ex.module}"
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """Which modules of helpers/exercises each one imports (``__init__`` for
+    ``from . import name`` where name is not a module)."""
+    folder = Path(helpers.exercises.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py")}
+    graph = {}
+    for name in modules:
+        edges = set()
+        for node in ast.walk(ast.parse((folder / f"{name}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    edges.add(node.module.split(".")[0])
+                else:
+                    edges |= {a.name if a.name in modules else "__init__" for a in node.names}
+        graph[name] = edges
+    return graph
+
+
+def test_no_import_cycle_in_the_exercises_package():
+    graph = _package_imports()
+    assert graph["__init__"] >= {f"nb{n:02d}" for n in range(1, 11)} | {"core"}
+    for start in graph:
+        reached, todo = set(), list(graph[start])
+        while todo:  # every module reachable from start
+            name = todo.pop()
+            if name not in reached:
+                reached.add(name)
+                todo.extend(graph.get(name, ()))
+        assert start not in reached, (
+            f"helpers/exercises/{start}.py is imported back by what it imports: {sorted(reached)}"
+        )
 
 
 def _shows(source: str, name: str) -> bool:

@@ -7,13 +7,14 @@ here imports them back.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, run_cases
+from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, run_cases, same_results
 
 EXERCISES: dict = {}
 _RESULTS: dict[str, str] = {}  # id -> status of the last check in this kernel
@@ -23,6 +24,28 @@ def _name(fn) -> str:
     """How to call a function in a message: its own name, as the learner wrote it."""
     name = getattr(fn, "__name__", "")
     return name if name.isidentifier() else "your function"
+
+
+def _outcome(fn, args):
+    """What ``fn(*args)`` gives on a fresh copy of ``args``: its result or its error."""
+    try:
+        with np.errstate(all="ignore"):
+            return fn(*copy.deepcopy(args))
+    except Exception as exc:  # noqa: BLE001 - compared, not raised
+        return exc
+
+
+def _agree(mine: list, theirs: list) -> bool:
+    returned = False
+    for a, b in zip(mine, theirs):
+        if isinstance(a, Exception) or isinstance(b, Exception):
+            if type(a) is not type(b):
+                return False
+        elif same_results(a, b, 1e-6, 1e-9):
+            returned = True
+        else:
+            return False
+    return returned
 
 
 class Exercise:
@@ -114,15 +137,15 @@ class Exercise:
         return result
 
     def _looks_like(self, learner) -> str | None:
-        """The description of the first classic mistake that gives the same results."""
+        """The description of the first classic mistake that agrees with the
+        learner's function on every case (both return the same values, or both
+        raise the same kind of error, and on at least one case they return)."""
         if self.cases is None:
             return None  # a custom checker names what is wrong itself
+        outcomes = [_outcome(self.adapt(learner), args) for _, args in self.cases()]
         for description, wrong in self.mistakes:
-            try:
-                same = self._compare(learner, wrong, 1e-6, 1e-9)
-            except Exception:  # noqa: BLE001 - a mistake that cannot run on a case
-                continue
-            if same:
+            theirs = [_outcome(self.adapt(wrong), args) for _, args in self.cases()]
+            if _agree(outcomes, theirs):
                 return description
         return None
 
