@@ -3,7 +3,13 @@
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime, softmax, step
-from ..perceptron import init_mlp, logic_dataset, perceptron_update
+from ..perceptron import (
+    init_mlp,
+    linear_backward,
+    logic_dataset,
+    mlp_backward,
+    perceptron_update,
+)
 from .core import Exercise, register
 
 
@@ -210,6 +216,7 @@ register(
         "the backward pass of the XOR network",
         reference=mlp_gradients,
         cases=_mlp_cases,
+        answer_in=[mlp_backward, linear_backward],
         hints=[
             "Run the forward pass first and keep h and y: every gradient below needs one of them. "
             "Then go backwards through the five lines of the derivation, one variable at a time.",
