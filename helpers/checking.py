@@ -7,7 +7,9 @@ they live beside the reference implementation they compare against.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -148,7 +150,13 @@ def same_results(a, b, rtol: float, atol: float) -> bool:
 
 def _repeat_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
     """For a failing case: what is wrong when the learner's result depends on
-    something besides its arguments (None when it does not)."""
+    something besides its arguments (None when it does not). The learner's
+    prints show once, in the check itself, not again from these calls."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _repeat_note_quiet(learner, args, rtol, atol)
+
+
+def _repeat_note_quiet(learner, args, rtol, atol):
     if any(isinstance(a, np.random.Generator) for a in args):
         return _global_rng_note(learner, args, rtol, atol)
     try:

@@ -123,3 +123,14 @@ def test_draws_from_the_global_rng_are_named(capsys):
     assert after == np.random.random()  # noqa: NPY002
     assert run_cases("draw", lambda n, rng: np.random.default_rng().random(n), ref, cases).status == FAILED  # fmt: skip
     assert "not a new one" in capsys.readouterr().out
+
+
+def test_a_result_that_changes_from_call_to_call_is_named(capsys):
+    calls = []
+
+    def keeps_state(x):  # a sum kept outside the function
+        calls.append(1)
+        return np.tanh(x) + len(calls)
+
+    assert run(keeps_state).status == FAILED
+    assert "called again with the same inputs it gave another result" in capsys.readouterr().out

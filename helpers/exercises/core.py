@@ -7,8 +7,10 @@ here imports them back.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
+import io
 import sys
 from collections.abc import Callable, Sequence
 
@@ -29,7 +31,7 @@ def _name(fn) -> str:
 def _outcome(fn, args):
     """What ``fn(*args)`` gives on a fresh copy of ``args``: its result or its error."""
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
             return fn(*copy.deepcopy(args))
     except Exception as exc:  # noqa: BLE001 - compared, not raised
         return exc
