@@ -153,12 +153,13 @@ def _repeat_note(learner: Callable, args: tuple, rtol: float, atol: float) -> st
     something besides its arguments (None when it does not). The learner's
     prints show once, in the check itself, not again from these calls."""
     with contextlib.redirect_stdout(io.StringIO()):
-        return _repeat_note_quiet(learner, args, rtol, atol)
+        if any(isinstance(a, np.random.Generator) for a in args):
+            return _global_rng_note(learner, args, rtol, atol)
+        return _kept_state_note(learner, args, rtol, atol)
 
 
-def _repeat_note_quiet(learner, args, rtol, atol):
-    if any(isinstance(a, np.random.Generator) for a in args):
-        return _global_rng_note(learner, args, rtol, atol)
+def _kept_state_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """What is wrong when two calls on the same inputs disagree (None when they agree)."""
     try:
         first, second = (learner(*copy.deepcopy(args)) for _ in range(2))
     except Exception:  # noqa: BLE001 - already reported

@@ -118,17 +118,14 @@ class Exercise:
         kind = "question" if self.is_question else f"write `{self.reference.__name__}`"
         return f"<exercise {self.id}: {self.title} ({kind})>"
 
-    def _compare(self, learner, reference, rtol, atol) -> CheckResult:
-        with np.errstate(all="ignore"):  # a learner's overflow is reported in the verdict
-            return run_cases(
-                _name(learner), self.adapt(learner), self.adapt(reference), self.cases(),
-                rtol=rtol, atol=atol, quiet=True,
-            )  # fmt: skip
-
     def _run(self, learner) -> CheckResult:
         if self.checker is not None:
             return self.checker(learner)
-        result = self._compare(learner, self.reference, self.rtol, self.atol)
+        with np.errstate(all="ignore"):  # a learner's overflow is reported in the verdict
+            result = run_cases(
+                _name(learner), self.adapt(learner), self.adapt(self.reference), self.cases(),
+                rtol=self.rtol, atol=self.atol, quiet=True,
+            )  # fmt: skip
         if result.status == PASSED and self.also is not None:
             try:
                 message = self.also(learner)
