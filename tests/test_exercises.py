@@ -129,11 +129,11 @@ def test_no_reference_shown_before_its_exercise(path):
         assert where, f"{ex.id} is registered but never set in {path.name}"
         if ex.reference is None:
             continue
-        name = ex.reference.__name__
-        shown = [i for i, s in enumerate(sources[: where[0]]) if _shows(s, name)]
-        assert not shown, (
-            f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
-        )
+        for name in [fn.__name__ for fn in (ex.reference, *ex.answer_in)]:
+            shown = [i for i, s in enumerate(sources[: where[0]]) if _shows(s, name)]
+            assert not shown, (
+                f"{path.name}: cell {shown[0]} shows {name} before exercise {ex.id} (cell {where[0]})"
+            )
 
 
 def _normalised(text: str) -> str:

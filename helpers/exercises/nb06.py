@@ -241,8 +241,9 @@ register(
             "A loop of n steps. Each step: one RNN step (rnn_step_forward on the one-hot of the "
             "current character, shape (1, V)), the logits y = W_hy h + b_y, the probabilities "
             "p = softmax(y / temperature), a draw from p. The drawn character is the next input.",
-            "Draw with rng.choice(V, p=p) (exactly once per step, so your draws match the "
-            "reference's). Not np.argmax: that is greedy decoding, the same text every time and "
+            "Draw with rng.choice(V, p=p), the rng passed in (not np.random, the global "
+            "generator: its draws cannot be repeated), exactly once per step, so your draws "
+            "match the reference's. Not np.argmax: that is greedy decoding, the same text every time and "
             "soon a loop. Keep the new h for the next step; return the n drawn ids as an int array.",
             "c = seed_id; for i in range(n): h, _ = rnn_step_forward(one_hot(np.array([c]), V), h, rnn); "
             "y = params['W_hy'] @ h[0] + params['b_y']; p = softmax(y / temperature); "
