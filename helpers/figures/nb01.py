@@ -137,6 +137,13 @@ class _StillLegend(Artist):
         self.set_zorder(10)  # after the axes, so the legend is already painted
 
     def draw(self, renderer):
+        if not hasattr(renderer, "copy_from_bbox"):  # not Agg (a PDF, say): draw it as usual
+            hidden = not self.legend.get_visible()
+            if hidden:
+                self.legend.set_visible(True)
+                self.legend.draw(renderer)
+                self.legend.set_visible(False)
+            return
         size = (renderer.width, renderer.height)
         if self.pixels is None or size != self.size:
             if not self.legend.get_visible():  # first draw at a new size: paint it once more
