@@ -16,6 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 
 from ..activations import sigmoid, softmax
 from ..perceptron import mlp_forward, mlp_loss, mlp_predict, perceptron_forward
@@ -128,7 +129,8 @@ class _StillLegend(Artist):
     Drawing a legend (text layout, markers) is about half of a gate demo's
     redraw. The first full draw paints the legend as usual and this artist,
     drawn after it, keeps its pixels and hides it; every later draw pastes the
-    same pixels back. Same picture, a fraction of the cost.
+    same pixels back. Same picture (tested with the course style's frameless
+    legends over the figure's background), a fraction of the cost.
     """
 
     def __init__(self, legend):
@@ -149,7 +151,11 @@ class _StillLegend(Artist):
             if not self.legend.get_visible():  # first draw at a new size: paint it once more
                 self.legend.set_visible(True)
                 self.legend.draw(renderer)
-            self.pixels = renderer.copy_from_bbox(self.legend.get_window_extent(renderer))
+            x0, y0, x1, y1 = self.legend.get_window_extent(renderer).extents
+            box = Bbox.from_extents(  # whole pixels, with a margin for the antialiased edges
+                np.floor(x0) - 1, np.floor(y0) - 1, np.ceil(x1) + 1, np.ceil(y1) + 1
+            )
+            self.pixels = renderer.copy_from_bbox(box)
             self.size = size
             self.legend.set_visible(False)
         else:
