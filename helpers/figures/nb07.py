@@ -270,21 +270,26 @@ FLOW_LANES = ["RNN $h_t$", "LSTM $c_t$", "LSTM $h_t$", "GRU $h_t$"]
 def gradient_flow_demo(flow_lanes, T_max: int, keep_bias=0.0, T=60, w_scale=1.0) -> None:
     """Live demo: the gradient flowing back through the unrolled RNN, LSTM and GRU.
 
-    flow_lanes: ``flow_lanes(keep_bias, w_scale, T)`` -> four arrays ``(T + 1,)``,
-        the norms ``||dL/dh_t||`` of the RNN, ``||dL/dc_t||`` and ``||dL/dh_t||``
-        of the LSTM and ``||dL/dh_t||`` of the GRU (``FLOW_LANES``).
+    flow_lanes: ``flow_lanes(keep_bias, w_scale, T) -> (lanes, crossing)``:
+        ``lanes`` four arrays ``(T + 1,)``, the norms ``||dL/dh_t||`` of the RNN,
+        ``||dL/dc_t||`` and ``||dL/dh_t||`` of the LSTM and ``||dL/dh_t||`` of the
+        GRU (``FLOW_LANES``); ``crossing`` the LSTM's ``(h_to_c, c_to_h)``, each
+        ``(T + 1,)`` (``chain_grad_norms(..., crossings=True)``), drawn as thin
+        edges between its two lanes.
     T_max: the largest T the slider offers; keep_bias, T, w_scale: the
         controls' starting values (the saved picture).
     """
     fig, ax = new_figure(width=8.5, height=3.6)
-    flow = draw_gradient_flow(ax, FLOW_LANES, loss_reads=[True, False, True, True])
+    flow = draw_gradient_flow(
+        ax, FLOW_LANES, loss_reads=[True, False, True, True], crossings=[(1, 2)]
+    )
     gradient_colorbar(fig, flow, ax, shrink=0.9, pad=0.01)
 
     def update(keep_bias, T, w_scale):
-        lanes = flow_lanes(keep_bias, w_scale, T)
+        lanes, crossing = flow_lanes(keep_bias, w_scale, T)
         end = f"{{{T}}}"
         ends = [(f"${s}_0$", f"${s}_{end}$") for s in "hchh"]
-        show_gradient_flow(flow, lanes, ends)
+        show_gradient_flow(flow, lanes, ends, crossing_norms=[crossing])
         fig.suptitle(f"T = {T} steps, keep-gate bias {keep_bias:+.1f}, $W_{{hh}}$ × {w_scale:.2f}")
         return (
             f"gradient reaching step 0: RNN ‖∂L/∂h_0‖ = {lanes[0][0]:.1e}, LSTM ‖∂L/∂c_0‖ = "
