@@ -190,7 +190,8 @@ def train_adding(
 
     Returns ``{"cell", "steps": [...], "train": [...] (one loss per step),
     "eval_steps": [...], "eval": [...], "final": last eval MSE, "seconds",
-    "model"}``. ``progress``: a bar counts the steps, then one summary line
+    "model", "opt", "data_gen"}``: the last three let ``train_adding_loop``
+    continue the same run (same optimiser state, same stream of batches). ``progress``: a bar counts the steps, then one summary line
     is printed (``helpers.progress.ProgressBar``). ``forget_bias``: see
     ``SequenceRegressor``.
     """
@@ -232,6 +233,8 @@ def train_adding(
         "final": eval_losses[-1],
         "seconds": seconds,
         "model": model,
+        "opt": opt,
+        "data_gen": data_gen,
     }
 
 

@@ -191,3 +191,22 @@ def ask_models_demo(ask, T: int) -> None:
         },
         title="Query the trained models",
     )
+
+
+def lstm_given_time(steps, mse, fast_steps: int) -> None:
+    """The held-out MSE of one LSTM run against the training step (log scale),
+    with the 1/6, 1/12 and 0.05 levels and the fast run's first ``fast_steps``
+    steps shaded. steps, mse: the evaluated steps and their MSE, same length."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    ax.axvspan(0, fast_steps, color=COLORS["grey"], alpha=0.15, label="the fast run above")
+    ax.plot(steps, mse, "o-", ms=3, lw=1.4, color=STYLE["lstm"], label="LSTM, seed 0")
+    ax.axhline(BASELINE_MSE, color="black", ls="--", lw=1, label="1/6: always answer 1")
+    ax.axhline(ONE_VALUE_MSE, color=COLORS["grey"], ls="-.", lw=1, label="1/12: one value only")
+    ax.axhline(0.05, color=STYLE["lstm"], ls=":", lw=1, label="0.05")
+    ax.set_yscale("log")
+    ax.set_ylim(3e-4, 2.0)
+    ax.set_xlabel("training step (batches of 64)")
+    ax.set_ylabel("held-out MSE (log)")
+    ax.set_title("The seed-0 LSTM, trained on with the same optimiser and batch stream")
+    ax.legend(loc="lower left", fontsize=8, ncols=2)
+    plt.show()
