@@ -206,6 +206,13 @@ KEEP_BIASES = np.arange(-2.0, 5.01, 0.5)
 """The keep-gate biases the gradient demos offer (the slider's values)."""
 
 
+def keep_bias_slider(value: float):
+    """The slider of the keep-gate bias, over ``KEEP_BIASES``."""
+    return widgets.FloatSlider(
+        value=value, min=KEEP_BIASES[0], max=KEEP_BIASES[-1], step=0.5, description="keep-gate bias"
+    )
+
+
 def gradient_norm_demo(T_grid, gradient_norms, forget_bias, value: float = 1.0) -> None:
     """Live demo: ``||dL/dh_0||`` (RNN, GRU) and ``||dL/dc_0||`` (LSTM) against the length T.
 
@@ -251,15 +258,7 @@ def gradient_norm_demo(T_grid, gradient_norms, forget_bias, value: float = 1.0) 
     live_figure(
         fig,
         update,
-        {
-            "keep_bias": widgets.FloatSlider(
-                value=value,
-                min=KEEP_BIASES[0],
-                max=KEEP_BIASES[-1],
-                step=0.5,
-                description="keep-gate bias",
-            )  # fmt: skip
-        },
+        {"keep_bias": keep_bias_slider(value)},
         title="Gradient reaching the start of the sequence",
     )
 
@@ -300,13 +299,7 @@ def gradient_flow_demo(flow_lanes, T_max: int, keep_bias=0.0, T=60, w_scale=1.0)
         fig,
         update,
         {
-            "keep_bias": widgets.FloatSlider(
-                value=keep_bias,
-                min=KEEP_BIASES[0],
-                max=KEEP_BIASES[-1],
-                step=0.5,
-                description="keep-gate bias",
-            ),
+            "keep_bias": keep_bias_slider(keep_bias),
             "T": widgets.IntSlider(value=T, min=2, max=T_max, description="T"),
             "w_scale": widgets.FloatSlider(
                 value=w_scale, min=0.25, max=4.0, step=0.25, description="W_hh ×"
