@@ -59,6 +59,12 @@ def lstm_unrolled(T: int = 4) -> None:
     plt.show()
 
 
+def _step_up(value: float, levels) -> float:
+    """The smallest of ``levels`` (ascending) that is at least ``value``; the
+    last level when none is (it still shows the curve, clipped)."""
+    return next((level for level in levels if level >= value), levels[-1])
+
+
 def gate_lab(sequences: dict, lab_run) -> None:
     """Live demo: one LSTM unit with fixed gates reading a sequence of candidates.
 
@@ -98,8 +104,9 @@ def gate_lab(sequences: dict, lab_run) -> None:
             shown["sequence"] = sequence
         line_c.set_ydata(c)
         line_h.set_ydata(h)
-        low, high = min(-1.1, c.min() - 0.2), max(1.1, c.max() + 0.2)
-        ax_c.set_ylim(low, high)
+        # the axis moves in a few fixed steps (a new range redraws the ticks, which is slow)
+        high = _step_up(max(1.1, c.max() + 0.2), (1.1, 1.2, 2, 3, 5, 8, 12, 21))
+        ax_c.set_ylim(-_step_up(max(1.1, 0.2 - c.min()), (1.1, 2, 3, 5, 8, 12, 21)), high)
         cursor_g.set_xdata([step, step])
         cursor_c.set_xdata([step, step])
         k = step - 1
@@ -177,7 +184,8 @@ def hand_wired_demo(values, markers, hand_wired) -> None:
         ln_f.set_ydata(f)
         ln_c.set_ydata(c)
         ln_h.set_ydata(h)
-        ax_mem.set_ylim(min(-0.05, c.min() - 0.1), max(2.0, 1.1 * c.max()))  # a leaky gate adds up
+        # a leaky gate adds up: the axis grows in a few fixed steps (new ticks are slow to draw)
+        ax_mem.set_ylim(-0.1, _step_up(1.1 * c.max(), (2.0, 4.0, 8.0, 16.0, 34.0)))
         return (
             f"input gate: {i[markers > 0].min():.2f} at the markers, at most "
             f"{i[markers == 0].max():.3f} elsewhere; forget gate {f.mean():.3f}; "
