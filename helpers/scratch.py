@@ -13,7 +13,8 @@ The per-step functions are the bare math and trust their callers.
 
 Sections: the vanilla RNN (``rnn_*``), the gated cells (``lstm_*``,
 ``gru_*``), the bridge from torch modules (``params_from_torch``), then the
-input checks and notebook 07's LSTM checker.
+input checks. (Notebook 07's LSTM and GRU exercises are checked in
+``helpers.exercises.nb07``, against ``lstm_step_forward`` and ``gru_step_forward``.)
 """
 
 from __future__ import annotations
