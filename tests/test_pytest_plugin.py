@@ -18,7 +18,9 @@ import re
 import nbformat
 import pytest
 
+from coursetools import numeric_path
 from coursetools.browser import unavailable
+from coursetools.pytest_plugin import NBVAL_RANGE, check_nbval_version
 
 SETUP = """\
 import numpy as np
@@ -84,7 +86,7 @@ def tiny_png() -> bytes:
     return buffer.getvalue()
 
 
-def run_nbval(tmp_path, cells, saved_outputs=None) -> tuple[int, str]:
+def run_nbval(tmp_path, cells, saved_outputs=None, options=()) -> tuple[int, str]:
     """Run pytest with the plugin on a notebook of ``cells``, inside this process (so
     its browser check uses this worker's JupyterLab); returns (exit code, output).
 
@@ -106,7 +108,7 @@ def run_nbval(tmp_path, cells, saved_outputs=None) -> tuple[int, str]:
         code = pytest.main(
             ["-p", "coursetools.pytest_plugin", "--nbval-lax", "--nbval-current-env",
              "-p", "no:cacheprovider", "--capture=sys", "-q", "-rA", "--rootdir", str(tmp_path),
-             str(path)]
+             *options, str(path)]
         )  # fmt: skip
     return int(code), out.getvalue()
 
@@ -184,3 +186,30 @@ def test_executed_notebook_shows_the_run_as_jupyterlab_would():
     assert cells[1].outputs == [] and cells[2].outputs == []
     assert [o["output_type"] for o in cells[3].outputs] == ["execute_result"]
     assert nb.cells[0].get("outputs") == []  # the notebook given is left as it was
+
+
+ALT_PATH = "numpy SIMD beyond its baseline: []; PyTorch CPU capability: DEFAULT"
+
+
+@pytest.mark.parametrize(
+    "path, saved", [("alt", ALT_PATH), ("default", None)], ids=["alt", "default"]
+)
+def test_kernels_run_on_the_numeric_path_asked_for(tmp_path, path, saved):
+    """--numeric-path puts nbval's kernel on that path: a pinned cell printing the
+    kernel's SIMD kernels matches the alt path's line, or on the default path this
+    process's own (the tests themselves run on the default path)."""
+    saved = saved or numeric_path.describe()
+    cell = "# NBVAL_CHECK_OUTPUT\nfrom coursetools.numeric_path import describe\nprint(describe())"
+    output = nbformat.v4.new_output("stream", name="stdout", text=saved + "\n")
+    code, out = run_nbval(
+        tmp_path, [cell], saved_outputs={0: [output]}, options=[f"--numeric-path={path}"]
+    )
+    assert code == 0, out[-3000:]
+
+
+def test_another_nbval_stops_the_run_with_a_clear_message():
+    low, high = NBVAL_RANGE
+    check_nbval_version(".".join(map(str, low)) + ".0")
+    for version in ["0.10.0", ".".join(map(str, high)) + ".0", "1.0"]:
+        with pytest.raises(pytest.UsageError, match=f"nbval {version} is installed"):
+            check_nbval_version(version)
