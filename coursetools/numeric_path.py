@@ -19,7 +19,7 @@ learner's (issue 20: notebook 04's loss spikes).
 
 A pin that fails only on the alt path is fragile, not the code: round further
 from a boundary, compare with a margin, or pin an order that does not hinge on a
-near tie. ``python -m pytest -n 0 --numeric-path=default notebooks/NN_x.ipynb``
+near tie. ``python -m pytest --numeric-path=default notebooks/NN_x.ipynb``
 re-runs a notebook on the default path.
 """
 

@@ -14,6 +14,7 @@ import base64
 import contextlib
 import io
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -213,3 +214,13 @@ def test_another_nbval_stops_the_run_with_a_clear_message():
     for version in ["0.10.0", ".".join(map(str, high)) + ".0", "1.0"]:
         with pytest.raises(pytest.UsageError, match=f"nbval {version} is installed"):
             check_nbval_version(version)
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run runs the suite the way the README tells everyone to, word for word."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^python -m pytest.*$", readme, re.M)
+    assert command, "README: no `python -m pytest ...` line in a code block"
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command.group() in ci, f".ci/run does not run {command.group()!r}"
