@@ -23,6 +23,7 @@ from coursetools.notebooks import (
     MAX_CELL_LINES,
     MAX_NOTEBOOK_BYTES,
     ROOT,
+    counted_lines,
     layout,
     notebook_paths,
 )
@@ -134,6 +135,17 @@ def test_saved_small_and_without_widget_state(path):
         f"{path.name} is {size / 1e3:.0f} kB (cap {MAX_NOTEBOOK_BYTES / 1e3:.0f} kB): "
         "smaller figures, or save it with `python -m coursetools save`"
     )
+
+
+def test_counted_lines_leave_out_imports_and_blank_lines():
+    cell = "%matplotlib inline\nimport numpy as np\nfrom helpers import (\n    a,\n    b,\n)\n\nx = 1\n# why\n"
+    assert counted_lines(cell) == 3  # the magic, x = 1 and the comment
+    assert counted_lines("def f(:\n    import os\n") == 2  # unparsable: every line counts
+    long = "\n".join(f"x{i} = {i}" for i in range(MAX_CELL_LINES + 1))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(long)])
+    assert layout(nb) == {"cells": 1, "lines": 31, "over": [(0, 31)]}
+    nb.cells[0].source = 'ex = EXERCISES["01-x"]\n' + long  # an exercise cell may be longer
+    assert layout(nb)["over"] == []
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
