@@ -155,9 +155,10 @@ def test_binder_requirements_install_in_fresh_venv(tmp_path):
         cwd=tree, capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
     assert install.returncode == 0, f"install failed:\n{install.stderr[-4000:]}"
+    # no PYTHONPATH: Binder has none, and helpers must come from the install
     check = subprocess.run(
         [python, "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     line = next((ln for ln in check.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert check.returncode == 0 and line, check.stdout + check.stderr
