@@ -157,9 +157,9 @@ def pytest_addoption(parser):
         "--numeric-path",
         choices=numeric_path.PATHS,
         default="default",
-        help="numeric path of nbval's kernels: 'alt' turns numpy's and PyTorch's CPU-specific "
-        "SIMD kernels off (pyproject.toml sets it), 'default' uses what the CPU offers, "
-        "as `python -m coursetools save` does (see coursetools/numeric_path.py)",
+        help="numeric path of nbval's kernels: 'alt' turns numpy's CPU-specific SIMD kernels "
+        "off (pyproject.toml sets it), 'alt-torch' PyTorch's too, 'default' uses what the CPU "
+        "offers, as `python -m coursetools save` does (see coursetools/numeric_path.py)",
     )
 
 
