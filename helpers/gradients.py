@@ -55,6 +55,37 @@ def linear_unit_chain(w: float, T: int):
     return y, dy_dw
 
 
+def linear_unit_gap_terms(w: float, xs):
+    """The terms of ``dy_T/dw`` for the one-unit linear RNN ``h_t = w h_{t-1} + x_t``, by gap.
+
+    ``y_T = h_T``, ``h_0 = 0``. The weight acts at every step ``t`` on ``h_{t-1}``, and
+    ``w^(T-t)`` carries that to the output, so ``dy_T/dw = sum_{t=2..T} w^(T-t) h_{t-1}``:
+    one term per gap ``T - t`` between the output and the step where ``w`` acted.
+    w: a number; xs: the inputs ``(T,)``, ``T >= 2``. Returns ``(T - 1,)`` with entry ``g``
+    the term of gap ``g = T - t``; their sum is ``dy_T/dw``.
+    """
+    hs = np.zeros(len(xs))  # hs[t - 1] = h_t
+    h = 0.0
+    for t, x in enumerate(xs):
+        h = w * h + x
+        hs[t] = h
+    gaps = np.arange(len(xs) - 1)
+    return float(w) ** gaps * hs[len(xs) - 2 - gaps]  # w^g h_{T-1-g}
+
+
+def make_copy_first_data(n: int, T: int, generator):
+    """``n`` sequences of ``T`` random signs, and the task: say the FIRST one at the end.
+
+    Returns ``(xs, ys)``: ``xs (T, n, 1)`` float64 tensor of -1 and +1 (time-major),
+    ``ys (n,)`` 1.0 where ``xs[0] = +1`` else 0.0 (a target for a logistic loss).
+    generator: a ``torch.Generator``, so a run is reproducible.
+    """
+    import torch
+
+    xs = torch.randint(0, 2, (T, n, 1), generator=generator).double() * 2 - 1
+    return xs, (xs[0, :, 0] > 0).double()
+
+
 # --- 2. The gradient reaching every step of an RNN ------------------------------
 
 

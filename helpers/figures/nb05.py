@@ -387,3 +387,20 @@ def remedies_figure(measured: dict) -> None:
     )
     ax_a.set_ylim(1e-40, 1e20)
     plt.show()
+
+
+def gap_share_figure(shares: dict) -> None:
+    """How much of a gradient comes from each gap: for every entry ``{label: share}``, with
+    ``share[g]`` the fraction of the gradient's terms (by size) whose gap is ``g``, the
+    cumulative fraction carried by gaps ``0..g`` against ``g``."""
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    colours = (COLORS["blue"], COLORS["green"], COLORS["grey"], COLORS["red"], COLORS["orange"])
+    for (label, share), colour in zip(shares.items(), colours):
+        ax.plot(np.arange(len(share)), np.cumsum(share), color=colour, lw=2, label=label)
+    ax.set_xlabel("gap $T - t$ between the output and the step where $w$ acted")
+    ax.set_ylabel("share of the gradient\nfrom gaps up to this one")
+    ax.set_title("Which gaps the gradient $\\partial y_T / \\partial w$ comes from")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, len(next(iter(shares.values()))))
+    ax.legend(loc="lower right")
+    plt.show()
