@@ -260,15 +260,14 @@ def train_char_rnn_logged(
     epochs: int = 1,
     B: int = 16,
     T: int = 25,
-    lr: float = 0.03,
-    max_norm: float = 5.0,
-    step=train_step,
     progress: bool = True,
     every: int = 20,
     sample_every: int = 0,
     sample=None,
+    **options,
 ):
-    """``train_char_rnn`` with a progress bar, a record of the run and, every
+    """``train_char_rnn`` (``options``: its ``lr``, ``max_norm`` and ``step``, by name)
+    with a progress bar, a record of the run and, every
     ``sample_every`` steps (0: never), a line of text from ``sample(params)``
     (a function returning a string), as min-char-rnn prints while it trains.
 
@@ -277,7 +276,7 @@ def train_char_rnn_logged(
     character; one point for a shorter run), and ``history["grad_norm"]``, the
     joint norm of the gradient each step applied, after clipping (read from
     Adagrad's memory, which adds the squared applied gradient): a value of
-    ``max_norm`` means clipping fired, any smaller one is the gradient's own norm.
+    the threshold ``max_norm`` means clipping fired, any smaller one is the gradient's own norm.
     """
     n_chunks = len(stream_chunks(train_ids, B, T))
     bar = ProgressBar(epochs * n_chunks, desc="training", unit="chunk", enabled=progress)
@@ -299,7 +298,7 @@ def train_char_rnn_logged(
         if sample_every and sample is not None and state["step"] % sample_every == 0:
             print(f"--- step {state['step']}, loss {loss:.2f} ---\n{sample(params)}", flush=True)
 
-    params = train_char_rnn(params, train_ids, epochs, B, T, lr, max_norm, step, after_step)
+    params = train_char_rnn(params, train_ids, epochs, B, T, after_step=after_step, **options)
     if not history["loss"]:  # a run shorter than ``every`` chunks: one point
         history["step"].append(state["step"])
         history["loss"].append(float(np.mean(state["recent"])))
