@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
+from matplotlib.image import AxesImage
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from .. import plotting
@@ -265,6 +266,22 @@ def cliff_figure(L_grid, w_lim, b_lim, b_slice, w_wall, distances, near) -> None
     plt.show()
 
 
+def _draw_with_background(ax, artist) -> None:
+    """Draw ``artist`` (made for ``ax`` but not added to it) right after the axes' patch.
+    It then belongs to the background that ``live_figure`` caches: a picture that never
+    changes (the loss surface under the paths) is not redrawn at every update."""
+    artist.set_figure(ax.figure)
+    artist.set_transform(ax.transData)
+    artist.set_clip_path(ax.patch)
+    draw_patch = ax.patch.draw
+
+    def draw(renderer):
+        draw_patch(renderer)
+        artist.draw(renderer)
+
+    ax.patch.draw = draw
+
+
 CLIFF_RUNS = (  # (mode, colour, style): later runs thinner and on top, so all stay visible
     ("no clipping", COLORS["red"], {"lw": 3.6, "ms": 7.0, "zorder": 2}),
     ("clip by norm", COLORS["blue"], {"lw": 2.2, "ms": 4.5, "zorder": 3}),
@@ -282,12 +299,9 @@ def cliff_descent_demo(descend, w_zoom, b_zoom, n_steps: int, start=(5.0, -2.5))
     )
     fig, (ax_z, ax_l) = new_figure(1, 2, width=9.0, height=4.2)
     colours = ScalarMappable(LogNorm(1e-4, 0.5), "viridis")
-    ax_z.imshow(  # coloured once here, not at every redraw
-        colours.to_rgba(L_zoom, bytes=True),
-        origin="lower",
-        extent=(*w_zoom, *b_zoom),
-        aspect="auto",
-    )
+    surface = AxesImage(ax_z, origin="lower", extent=(*w_zoom, *b_zoom))
+    surface.set_data(colours.to_rgba(L_zoom, bytes=True))  # coloured once, not at every redraw
+    _draw_with_background(ax_z, surface)
     fig.colorbar(colours, ax=ax_z, extend="min").ax.set_title("loss", fontsize=9)
     ax_z.set_xlim(*w_zoom)
     ax_z.set_ylim(*b_zoom)
