@@ -32,7 +32,7 @@ from .activations import log_softmax, softmax
 from .gradients import clip_by_norm
 from .progress import ProgressBar
 from .scratch import RNN_KEYS, rnn_backward, rnn_forward, rnn_step_forward
-from .validate import check_array, check_params, check_range
+from .validate import check_array, check_params, check_range, checked
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PARAM_KEYS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
@@ -144,6 +144,7 @@ def _check_model(params, inputs, targets, h0) -> None:
     check_array(h0, "h0", ("B", "H"), dims)
 
 
+@checked(_check_model)
 def char_rnn_loss_and_grads(params, inputs, targets, h0):
     """Forward and backward over one chunk of ``T`` characters of ``B`` streams.
 
@@ -154,7 +155,6 @@ def char_rnn_loss_and_grads(params, inputs, targets, h0):
     dict of gradients with the keys of ``params``, and ``hs[-1]`` ``(B, H)``,
     the state to carry into the next chunk.
     """
-    _check_model(params, inputs, targets, h0)
     V = params["W_hy"].shape[0]
     xs = one_hot(inputs, V)  # (T, B, V)
     hs, cache = rnn_forward(xs, h0, {k: params[k] for k in RNN_KEYS})
@@ -231,39 +231,81 @@ def train_char_rnn(
     T: int = 25,
     lr: float = 0.03,
     max_norm: float = 5.0,
-    progress: bool = True,
-    every: int = 20,
+    step=train_step,
+    after_step=None,
 ):
-    """Truncated BPTT over ``train_ids``: ``train_step`` on every chunk of
+    """Truncated BPTT over ``train_ids``: ``step`` (``train_step`` unless another
+    function with its arguments and results is given) on every chunk of
     ``stream_chunks(train_ids, B, T)``, carrying each stream's hidden state from
     one chunk to the next (reset to zeros at the start of every epoch).
 
-    Returns ``(params, history)``: the trained parameters and a dict with
-    ``"step"`` and ``"loss"`` (the training loss averaged over the ``every``
-    chunks up to that step, nats per character; one point for a shorter run).
+    after_step: if given, called as ``after_step(params, memory, loss)`` after
+    every step (``train_char_rnn_logged`` records the run with it).
+    Returns the trained parameters.
     """
     chunks = stream_chunks(train_ids, B, T)
-    H = params["W_hh"].shape[0]
     memory = adagrad_init(params)
-    history = {"step": [], "loss": []}
-    bar = ProgressBar(epochs * len(chunks), desc="training", unit="chunk", enabled=progress)
-    recent, step = [], 0
     for _ in range(epochs):
-        h = np.zeros((B, H))
+        h = np.zeros((B, params["W_hh"].shape[0]))  # a fresh start for every pass
         for inputs, targets in chunks:
-            params, memory, loss, h = train_step(params, memory, inputs, targets, h, lr, max_norm)
-            recent.append(loss)
-            step += 1
-            if len(recent) == every:
-                history["step"].append(step)
-                history["loss"].append(float(np.mean(recent)))
-                bar.set_postfix(loss=f"{history['loss'][-1]:.3f}")
-                recent = []
-            bar.update()
+            params, memory, loss, h = step(params, memory, inputs, targets, h, lr, max_norm)
+            if after_step is not None:
+                after_step(params, memory, loss)
+    return params
+
+
+def train_char_rnn_logged(
+    params,
+    train_ids,
+    epochs: int = 1,
+    B: int = 16,
+    T: int = 25,
+    progress: bool = True,
+    every: int = 20,
+    sample_every: int = 0,
+    sample=None,
+    **options,
+):
+    """``train_char_rnn`` (``options``: its ``lr``, ``max_norm`` and ``step``, by name)
+    with a progress bar, a record of the run and, every
+    ``sample_every`` steps (0: never), a line of text from ``sample(params)``
+    (a function returning a string), as min-char-rnn prints while it trains.
+
+    Returns ``(params, history)``: ``history["step"]`` and ``history["loss"]`` (the
+    training loss averaged over the ``every`` chunks up to that step, nats per
+    character; one point for a shorter run), and ``history["grad_norm"]``, the
+    joint norm of the gradient each step applied, after clipping (read from
+    Adagrad's memory, which adds the squared applied gradient): a value of
+    the threshold ``max_norm`` means clipping fired, any smaller one is the gradient's own norm.
+    """
+    n_chunks = len(stream_chunks(train_ids, B, T))
+    bar = ProgressBar(epochs * n_chunks, desc="training", unit="chunk", enabled=progress)
+    history = {"step": [], "loss": [], "grad_norm": []}
+    state = {"recent": [], "step": 0, "memory_total": 0.0}
+
+    def after_step(params, memory, loss):
+        state["step"] += 1
+        total = sum(float(m.sum()) for m in memory.values())
+        history["grad_norm"].append(float(np.sqrt(max(total - state["memory_total"], 0.0))))
+        state["memory_total"] = total
+        state["recent"].append(loss)
+        if len(state["recent"]) == every:
+            history["step"].append(state["step"])
+            history["loss"].append(float(np.mean(state["recent"])))
+            bar.set_postfix(loss=f"{history['loss'][-1]:.3f}")
+            state["recent"] = []
+        bar.update()
+        if sample_every and sample is not None and state["step"] % sample_every == 0:
+            print(f"--- step {state['step']}, loss {loss:.2f} ---\n{sample(params)}", flush=True)
+
+    params = train_char_rnn(params, train_ids, epochs, B, T, after_step=after_step, **options)
     if not history["loss"]:  # a run shorter than ``every`` chunks: one point
-        history["step"].append(step)
-        history["loss"].append(float(np.mean(recent)))
-    bar.close(f"trained {step} chunks of {T} x {B} characters; last loss {history['loss'][-1]:.3f}")
+        history["step"].append(state["step"])
+        history["loss"].append(float(np.mean(state["recent"])))
+    bar.close(
+        f"trained {state['step']} chunks of {T} x {B} characters; "
+        f"last loss {history['loss'][-1]:.3f}"
+    )
     return params, history
 
 
@@ -308,6 +350,68 @@ def bigram_loss(train_ids, eval_ids, V: int, alpha: float = 0.1) -> float:
     np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)
     logp = np.log(counts / counts.sum(axis=1, keepdims=True))
     return float(-logp[eval_ids[:-1], eval_ids[1:]].mean())
+
+
+def _context_keys(ids, order: int, V: int) -> np.ndarray:
+    """One integer per position for the ``order - 1`` characters before it (the text
+    is padded at its start with the id ``V``, "before the text")."""
+    padded = np.concatenate([np.full(order - 1, V, dtype=np.int64), ids])
+    keys = np.zeros(len(ids), dtype=np.int64)
+    for j in range(order - 1):
+        keys = keys * (V + 1) + padded[j : j + len(ids)]
+    return keys
+
+
+def _counts(train_keys, query_keys) -> np.ndarray:
+    """How often each of ``query_keys`` occurs in ``train_keys``."""
+    seen, counts = np.unique(train_keys, return_counts=True)
+    where = np.searchsorted(seen, query_keys).clip(max=len(seen) - 1)
+    return np.where(seen[where] == query_keys, counts[where], 0)
+
+
+def ngram_probs(train_ids, eval_ids, V: int, n: int, k: float = 0.0, beta: float = 0.0):
+    """``p(eval_ids[i] | the n - 1 characters before it)`` for every position, from
+    counts ``c`` on ``train_ids``; a context is padded at the text's start.
+
+    k > 0: add-k smoothing of the order-``n`` counts alone,
+        ``(c(ctx, x) + k) / (c(ctx) + k V)``.
+    beta > 0 (k = 0): every order from 1 to ``n`` interpolated, each order's counts
+        smoothed towards the order below, ``p_m = (c(ctx_m, x) + beta p_{m-1}) /
+        (c(ctx_m) + beta)`` from ``p_0 = 1 / V``: a context seen often trusts its
+        counts, an unseen one falls back on the shorter context.
+    Returns a float64 array shaped like ``eval_ids``.
+    """
+    train_ids, eval_ids = np.asarray(train_ids), np.asarray(eval_ids)
+    if (k > 0) == (beta > 0):
+        raise ValueError(f"give one of k > 0 (add-k) or beta > 0 (interpolated), got {k}, {beta}")
+    p = np.full(len(eval_ids), 1.0 / V)
+    for order in range(n if k > 0 else 1, n + 1):
+        context_train = _context_keys(train_ids, order, V)
+        context_eval = _context_keys(eval_ids, order, V)
+        pair = _counts(context_train * V + train_ids, context_eval * V + eval_ids)
+        total = _counts(context_train, context_eval)
+        if k > 0:
+            p = (pair + k) / (total + k * V)
+        else:
+            p = (pair + beta * p) / (total + beta)
+    return p
+
+
+def ngram_loss(train_ids, eval_ids, V: int, n: int, k: float = 0.0, beta: float = 0.0) -> float:
+    """Cross-entropy (nats/char) of ``ngram_probs`` on ``eval_ids``, every character
+    but the first predicted once (as ``char_rnn_eval_loss`` scores the RNN)."""
+    return float(-np.log(ngram_probs(train_ids, eval_ids, V, n, k, beta)[1:]).mean())
+
+
+def choose_on_validation(train_ids, V: int, n: int, name: str, grid, fraction: float = 0.1):
+    """The value of the smoothing ``name`` ("k" or "beta") in ``grid`` whose order-``n``
+    model, counted on the first ``1 - fraction`` of ``train_ids``, scores best on its
+    last ``fraction`` (a validation slice: the held-out text is never looked at).
+    Returns ``(best value, {value: validation loss})``."""
+    cut = int((1 - fraction) * len(train_ids))
+    fit, valid = train_ids[:cut], train_ids[cut:]
+    losses = {value: ngram_loss(fit, valid, V, n, **{name: value}) for value in grid}
+    return min(losses, key=losses.get), losses
 
 
 # ============================================================================

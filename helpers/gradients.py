@@ -8,12 +8,13 @@ in PyTorch's layout ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
 import numpy as np
 
-from .validate import check_array, check_params, check_range
+from .validate import check_array, check_params, check_range, checked
 
 CHAIN_ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 """Names of the activations ``hidden_grad_norms`` knows (``helpers.activations.ACTIVATIONS``
@@ -26,6 +27,12 @@ GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
 # --- 1. The w^999 chain --------------------------------------------------------
 
 
+def _check_chain(w, T):
+    check_range(w, "w", low=np.finfo(float).tiny)
+    check_range(T, "T", low=1, integer=True)
+
+
+@checked(_check_chain)
 def linear_unit_chain(w: float, T: int):
     """Output and derivative of the one-unit linear RNN ``h_t = w h_{t-1} + x_t``.
 
@@ -39,8 +46,6 @@ def linear_unit_chain(w: float, T: int):
     belongs to step ``t``. Both are computed in log space, so no step warns:
     a value beyond the float64 range comes back as ``inf``, one below it as 0.
     """
-    check_range(w, "w", low=np.finfo(float).tiny)
-    check_range(T, "T", low=1, integer=True)
     n = np.arange(T, dtype=np.float64)  # the power t - 1 for t = 1..T
     log_w = np.log(float(w))
     with np.errstate(over="ignore", under="ignore"):
@@ -48,6 +53,37 @@ def linear_unit_chain(w: float, T: int):
         dy_dw = np.zeros(T)
         dy_dw[1:] = np.exp(np.log(n[1:]) + (n[1:] - 1) * log_w)
     return y, dy_dw
+
+
+def linear_unit_gap_terms(w: float, xs):
+    """The terms of ``dy_T/dw`` for the one-unit linear RNN ``h_t = w h_{t-1} + x_t``, by gap.
+
+    ``y_T = h_T``, ``h_0 = 0``. The weight acts at every step ``t`` on ``h_{t-1}``, and
+    ``w^(T-t)`` carries that to the output, so ``dy_T/dw = sum_{t=2..T} w^(T-t) h_{t-1}``:
+    one term per gap ``T - t`` between the output and the step where ``w`` acted.
+    w: a number; xs: the inputs ``(T,)``, ``T >= 2``. Returns ``(T - 1,)`` with entry ``g``
+    the term of gap ``g = T - t``; their sum is ``dy_T/dw``.
+    """
+    hs = np.zeros(len(xs))  # hs[t - 1] = h_t
+    h = 0.0
+    for t, x in enumerate(xs):
+        h = w * h + x
+        hs[t] = h
+    gaps = np.arange(len(xs) - 1)
+    return float(w) ** gaps * hs[len(xs) - 2 - gaps]  # w^g h_{T-1-g}
+
+
+def make_copy_first_data(n: int, T: int, generator):
+    """``n`` sequences of ``T`` random signs, and the task: say the FIRST one at the end.
+
+    Returns ``(xs, ys)``: ``xs (T, n, 1)`` float64 tensor of -1 and +1 (time-major),
+    ``ys (n,)`` 1.0 where ``xs[0] = +1`` else 0.0 (a target for a logistic loss).
+    generator: a ``torch.Generator``, so a run is reproducible.
+    """
+    import torch
+
+    xs = torch.randint(0, 2, (T, n, 1), generator=generator).double() * 2 - 1
+    return xs, (xs[0, :, 0] > 0).double()
 
 
 # --- 2. The gradient reaching every step of an RNN ------------------------------
@@ -103,6 +139,39 @@ def grad_norms_back(hs, W_hh, dh_T, name: str = "tanh"):
     return norms
 
 
+def _check_hidden(xs, h0, params, dh_T, name):
+    dims: dict = {}
+    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
+    h0 = check_array(h0, "h0", ("B", "H"), dims)
+    check_params(params, "params", ("W_xh", "W_hh", "b_h"))
+    W_xh = check_array(params["W_xh"], "W_xh", ("H", "D"), dims)
+    W_hh = check_array(params["W_hh"], "W_hh", ("H", "H"), dims)
+    b_h = check_array(params["b_h"], "b_h", ("H",), dims)
+    dh_T = check_array(dh_T, "dh_T", ("B", "H"), dims)
+    if name not in CHAIN_ACTIVATIONS:
+        raise ValueError(f"name: expected one of {CHAIN_ACTIVATIONS}, got {name!r}")
+    return {"xs": xs, "h0": h0, "params": {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}, "dh_T": dh_T}
+
+
+def _overflow_reported_as_inf(fn):
+    """Run ``fn`` (returning ``(norms (T + 1, B), hs (T, B, H))``) without overflow
+    warnings; a gradient that passes through an overflowed state is undefined, so
+    its norm is reported as ``inf`` (as is a NaN norm)."""
+
+    @functools.wraps(fn)
+    def quiet(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms, hs = fn(*args, **kwargs)
+        bad = ~np.isfinite(hs).all(axis=-1)  # (T, B): h_{t+1} overflowed
+        norms[: len(hs)][np.flip(np.cumsum(np.flip(bad, 0), 0), 0) > 0] = np.inf
+        norms[np.isnan(norms)] = np.inf
+        return norms, hs
+
+    return quiet
+
+
+@checked(_check_hidden)
+@_overflow_reported_as_inf
 def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
     """``||dL/dh_t||`` for every step of an RNN whose loss reads only ``h_T``.
 
@@ -118,30 +187,14 @@ def hidden_grad_norms(xs, h0, params: dict, dh_T, name: str = "tanh"):
     states that overflow become ``inf`` (then NaN, as ``inf - inf``), and a
     gradient norm that overflows is reported as ``inf``.
     """
-    dims: dict = {}
-    xs = check_array(xs, "xs", ("T", "B", "D"), dims)
-    h0 = check_array(h0, "h0", ("B", "H"), dims)
-    check_params(params, "params", ("W_xh", "W_hh", "b_h"))
-    W_xh = check_array(params["W_xh"], "W_xh", ("H", "D"), dims)
-    W_hh = check_array(params["W_hh"], "W_hh", ("H", "H"), dims)
-    b_h = check_array(params["b_h"], "b_h", ("H",), dims)
-    dh = check_array(dh_T, "dh_T", ("B", "H"), dims)
-    if name not in CHAIN_ACTIVATIONS:
-        raise ValueError(f"name: expected one of {CHAIN_ACTIVATIONS}, got {name!r}")
-    T = xs.shape[0]
-    hs = np.empty((T,) + h0.shape)
+    W_xh, W_hh, b_h = params["W_xh"], params["W_hh"], params["b_h"]
     f = _ACT[name]
-    with np.errstate(over="ignore", invalid="ignore"):
-        h = h0
-        for t in range(T):
-            h = f(xs[t] @ W_xh.T + h @ W_hh.T + b_h)
-            hs[t] = h
-        norms = grad_norms_back(hs, W_hh, dh, name)
-    # a gradient that passes through an overflowed state is undefined: report inf
-    bad = ~np.isfinite(hs).all(axis=-1)  # (T, B): h_{t+1} overflowed
-    norms[:T][np.flip(np.cumsum(np.flip(bad, 0), 0), 0) > 0] = np.inf
-    norms[np.isnan(norms)] = np.inf
-    return norms, hs
+    hs = np.empty((len(xs),) + h0.shape)
+    h = h0
+    for t in range(len(xs)):  # forward, keeping every state: hs[t] = h_{t+1}
+        h = f(xs[t] @ W_xh.T + h @ W_hh.T + b_h)
+        hs[t] = h
+    return grad_norms_back(hs, W_hh, dh_T, name), hs
 
 
 def scaled_orthogonal(H: int, scale: float, rng: np.random.Generator):
@@ -188,6 +241,19 @@ def gradient_bound(W_hh, name: str, steps: int) -> float:
 # --- 3. Cliffs: Pascanu et al. (2013), section 2.3 --------------------------------
 
 
+def _check_cliff(w, b, T, x0, target):
+    check_range(T, "T", low=1, integer=True)
+    if isinstance(w, numbers.Real) and isinstance(b, numbers.Real):
+        return {"w": float(check_range(w, "w")), "b": float(check_range(b, "b"))}
+    w = check_array(w, "w", floating=False).astype(np.float64)
+    b = check_array(b, "b", floating=False).astype(np.float64)
+    np.broadcast_shapes(w.shape, b.shape)
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+        raise ValueError("w, b: expected finite values, got NaN or inf")
+    return {"w": w, "b": b}
+
+
+@checked(_check_cliff)
 def cliff_loss_and_grad(w, b, T: int = 50, x0: float = 0.5, target: float = 0.7):
     """Loss and gradient of the one-unit model ``x_t = w * sigmoid(x_{t-1}) + b``.
 
@@ -198,17 +264,7 @@ def cliff_loss_and_grad(w, b, T: int = 50, x0: float = 0.5, target: float = 0.7)
     arrays that broadcast together (a grid over the loss surface).
     Returns ``(L, dL_dw, dL_db)``: floats, or arrays of the broadcast shape.
     """
-    check_range(T, "T", low=1, integer=True)
-    if isinstance(w, numbers.Real) and isinstance(b, numbers.Real):
-        w, b = float(check_range(w, "w")), float(check_range(b, "b"))
-        tanh = math.tanh
-    else:
-        w = check_array(w, "w", floating=False).astype(np.float64)
-        b = check_array(b, "b", floating=False).astype(np.float64)
-        np.broadcast_shapes(w.shape, b.shape)
-        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
-            raise ValueError("w, b: expected finite values, got NaN or inf")
-        tanh = np.tanh
+    tanh = math.tanh if isinstance(w, float) else np.tanh  # plain floats: faster
     s = [0.5 * (1.0 + tanh(0.5 * x0))]  # s[t] = sigmoid(x_t); tanh never overflows
     for _ in range(T):
         s.append(0.5 * (1.0 + tanh(0.5 * (w * s[-1] + b))))
@@ -231,9 +287,10 @@ def _check_grads(grads, threshold):
     check_range(threshold, "threshold", low=0)
     if threshold == 0:
         raise ValueError("threshold: expected a positive number, got 0")
-    return {k: check_array(v, f"grads[{k!r}]") for k, v in grads.items()}
+    return {"grads": {k: check_array(v, f"grads[{k!r}]") for k, v in grads.items()}}
 
 
+@checked(_check_grads)
 def clip_by_norm(grads: dict, threshold: float) -> dict:
     """Rescale all gradients together when their joint norm exceeds ``threshold``.
 
@@ -241,17 +298,16 @@ def clip_by_norm(grads: dict, threshold: float) -> dict:
     the 2-norm of every entry of every array (PyTorch's ``clip_grad_norm_``).
     The direction is kept; only the length shrinks. Returns a new dict.
     """
-    grads = _check_grads(grads, threshold)
     norm = np.sqrt(sum(float(np.sum(g**2)) for g in grads.values()))
     scale = threshold / norm if norm > threshold else 1.0
     return {k: g * scale for k, g in grads.items()}
 
 
+@checked(_check_grads)
 def clip_by_value(grads: dict, threshold: float) -> dict:
     """Clip every entry to ``[-threshold, threshold]`` (PyTorch's ``clip_grad_value_``).
 
     Unlike ``clip_by_norm`` this can change the direction of the gradient.
     Returns a new dict.
     """
-    grads = _check_grads(grads, threshold)
     return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}

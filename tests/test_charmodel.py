@@ -12,9 +12,12 @@ from helpers.charmodel import (
     bigram_loss,
     char_rnn_eval_loss,
     char_rnn_loss_and_grads,
+    choose_on_validation,
     ids_to_text,
     init_char_rnn,
     load_text,
+    ngram_loss,
+    ngram_probs,
     one_hot,
     output_loss_and_grads,
     sample_chars,
@@ -22,6 +25,7 @@ from helpers.charmodel import (
     text_chars,
     text_to_ids,
     train_char_rnn,
+    train_char_rnn_logged,
     train_step,
     unigram_loss,
 )
@@ -192,8 +196,53 @@ def test_short_training_beats_the_unigram_baseline_on_held_out_text():
     params = init_char_rnn(V, 64, rng)
     start = char_rnn_eval_loss(params, held_out)
     assert abs(start - np.log(V)) < 0.05  # untrained: nearly uniform
-    params, history = train_char_rnn(params, train, epochs=1, B=8, T=25, lr=0.03, progress=False)
+    params, history = train_char_rnn_logged(
+        params, train, epochs=1, B=8, T=25, lr=0.03, progress=False
+    )
     loss = char_rnn_eval_loss(params, held_out)
     unigram = unigram_loss(train, held_out, V)
     assert history["loss"][-1] < history["loss"][0]
     assert loss < unigram - 0.2, (loss, unigram)
+
+
+def test_the_plain_loop_and_the_logged_one_train_alike():
+    ids = text_to_ids(load_text()[:3000], text_chars(load_text()))
+    V = len(text_chars(load_text()))
+    start = init_char_rnn(V, 16, np.random.default_rng(0))
+    plain = train_char_rnn(start, ids, epochs=1, B=4, T=10)
+    logged, history = train_char_rnn_logged(start, ids, epochs=1, B=4, T=10, progress=False)
+    for k in plain:
+        np.testing.assert_array_equal(plain[k], logged[k])
+    assert len(history["grad_norm"]) == len(stream_chunks(ids, 4, 10))
+
+
+def test_the_logged_gradient_norm_is_the_applied_one():
+    ids = text_to_ids(load_text()[:3000], text_chars(load_text()))
+    V = len(text_chars(load_text()))
+    start = init_char_rnn(V, 16, np.random.default_rng(0))
+    inputs, targets = stream_chunks(ids, 4, 10)[0]
+    _, grads, _ = char_rnn_loss_and_grads(start, inputs, targets, np.zeros((4, 16)))
+    norm = np.sqrt(sum(float((g**2).sum()) for g in grads.values()))
+    _, free = train_char_rnn_logged(start, ids, 1, 4, 10, max_norm=1e6, progress=False)
+    _, clipped = train_char_rnn_logged(start, ids, 1, 4, 10, max_norm=norm / 2, progress=False)
+    assert abs(free["grad_norm"][0] - norm) < 1e-9 * norm
+    assert abs(clipped["grad_norm"][0] - norm / 2) < 1e-9 * norm
+
+
+def test_add_k_ngrams_are_the_unigram_and_bigram_baselines_and_sum_to_one():
+    rng = np.random.default_rng(0)
+    train, held = rng.integers(0, 5, 400), rng.integers(0, 5, 60)
+    assert abs(ngram_loss(train, held, 5, 1, k=1.0) - unigram_loss(train, held, 5)) < 1e-12
+    assert abs(ngram_loss(train, held, 5, 2, k=0.1) - bigram_loss(train, held, 5)) < 1e-12
+    # every next character after one fixed context: the probabilities sum to 1
+    for n, kw in ((3, {"k": 0.5}), (4, {"beta": 2.0})):
+        context = np.array([2, 4, 1])[-(n - 1) :]
+        total = sum(ngram_probs(train, np.append(context, x), 5, n, **kw)[-1] for x in range(5))
+        assert abs(total - 1.0) < 1e-12, (n, total)
+
+
+def test_validation_picks_the_smoothing_without_the_held_out_text():
+    ids = text_to_ids(load_text()[:20_000], text_chars(load_text()))
+    V = len(text_chars(load_text()))
+    best, losses = choose_on_validation(ids, V, 3, "k", (0.01, 0.1, 1.0))
+    assert best == min(losses, key=losses.get) and len(losses) == 3

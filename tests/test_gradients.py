@@ -368,3 +368,37 @@ def test_jacobian_product_matches_autograd_and_the_backward_pass(name):
     want = torch.autograd.functional.jacobian(h_T, torch.from_numpy(h0[0])).numpy()
     np.testing.assert_allclose(P, want, rtol=1e-10, atol=1e-12)
     assert np.linalg.norm(P.T @ v[0]) == pytest.approx(norms[0, 0], rel=1e-10)
+
+
+def test_gap_terms_sum_to_the_derivative_for_the_weight():
+    from helpers.gradients import linear_unit_gap_terms
+
+    xs = np.random.default_rng(0).standard_normal(40)
+
+    def y_T(w):
+        h = 0.0
+        for x in xs:
+            h = w * h + x
+        return h
+
+    for w in (0.9, 1.0, 1.05):
+        terms = linear_unit_gap_terms(w, xs)
+        assert terms.shape == (39,)
+        numeric = (y_T(w + 1e-6) - y_T(w - 1e-6)) / 2e-6
+        assert abs(terms.sum() - numeric) < 1e-6 * max(1.0, abs(numeric))
+    # only x_1 = 1: every term is w^(T-2), and the sum is linear_unit_chain's derivative
+    one = np.zeros(50)
+    one[0] = 1.0
+    terms = linear_unit_gap_terms(0.97, one)
+    np.testing.assert_allclose(terms, 0.97**48)
+    np.testing.assert_allclose(terms.sum(), linear_unit_chain(0.97, 50)[1][-1])
+
+
+def test_copy_first_data_asks_for_the_first_sign():
+    from helpers.gradients import make_copy_first_data
+
+    xs, ys = make_copy_first_data(200, 7, torch.Generator().manual_seed(0))
+    assert xs.shape == (7, 200, 1) and ys.shape == (200,)
+    assert set(xs.unique().tolist()) == {-1.0, 1.0}
+    assert torch.equal(ys, (xs[0, :, 0] > 0).double())
+    assert 0.3 < ys.mean().item() < 0.7
