@@ -90,23 +90,32 @@ LAB_SETTINGS = {
 # --------------------------------------------------------------------------- which notebooks
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def is_demo_cell(cell) -> bool:
+    """A code cell shows a live demo if its saved outputs hold a widget view (the demo
+    may be wired in ``helpers.figures``) or its source calls ``live_figure``."""
+    if cell.cell_type != "code":
+        return False
+    if any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", [])):
+        return True
+    return "live_figure(" in cell.source and "def live_figure" not in cell.source
+
+
 def uses_widgets(nb) -> bool:
-    """``nb`` has interactive demos if a code cell calls ``live_figure`` or uses ipywidgets."""
+    """``nb`` has interactive demos if a code cell shows one or uses ipywidgets."""
+    if any(is_demo_cell(c) for c in nb.cells):
+        return True
     code = "\n".join(
         c.source for c in nb.cells if c.cell_type == "code" and not c.source.startswith(SETUP_MARK)
     )
-    return bool(re.search(r"\blive_figure\(|^\s*(import|from) ipywidgets\b", code, re.M))
+    return bool(re.search(r"^\s*(import|from) ipywidgets\b", code, re.M))
 
 
 def demo_cell_count(nb) -> int:
     """How many code cells of ``nb`` show a live demo (each must render at least one widget)."""
-    return sum(
-        1
-        for c in nb.cells
-        if c.cell_type == "code"
-        and "live_figure(" in c.source
-        and "def live_figure" not in c.source
-    )
+    return sum(1 for c in nb.cells if is_demo_cell(c))
 
 
 def find_chromium() -> str | None:

@@ -18,6 +18,7 @@ import re
 import nbformat
 import pytest
 
+from coursetools.browser import is_demo_cell
 from coursetools.notebooks import (
     ALLOWED_MAGICS,
     MAX_CELL_LINES,
@@ -112,11 +113,7 @@ def test_magics_are_allowed(path):
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_widget_cells_ignore_output(path):
     for cell in load(path).cells:
-        if (
-            cell.cell_type == "code"
-            and "live_figure(" in cell.source
-            and "def live_figure" not in cell.source
-        ):
+        if is_demo_cell(cell):
             assert "NBVAL_IGNORE_OUTPUT" in cell.source, (
                 f"widget cell needs # NBVAL_IGNORE_OUTPUT:\n{cell.source[:200]}"
             )
