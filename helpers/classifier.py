@@ -11,6 +11,7 @@ character.
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections import Counter
 from pathlib import Path
@@ -472,6 +473,31 @@ def majority_baseline(train_labels, test_labels) -> tuple[str, float]:
         raise ValueError("majority_baseline: expected non-empty label lists")
     top = sorted(Counter(train_labels).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     return top, float(np.mean([y == top for y in test_labels]))
+
+
+def paired_comparison(correct_a, correct_b) -> dict:
+    """Compare two classifiers scored on the same N examples, name by name.
+
+    correct_a, correct_b: (N,) bool, whether each model got example i right.
+    Returns ``{"difference": accuracy of b - accuracy of a, "se": its standard
+    error from the per-example differences d_i = b_i - a_i, sqrt(var(d) / N),
+    "only_a", "only_b": how many examples only a (only b) gets right, "p":
+    McNemar's exact two-sided p-value}``. Examples both models get right (or
+    wrong) say nothing about which is better; McNemar's test asks whether the
+    ``only_a + only_b`` disagreements split more unevenly than fair coin flips would.
+    """
+    a, b = np.asarray(correct_a, dtype=bool), np.asarray(correct_b, dtype=bool)
+    d = b.astype(float) - a.astype(float)
+    only_a, only_b = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    n, k = only_a + only_b, min(only_a, only_b)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n if n else 0.5
+    return {
+        "difference": float(d.mean()),
+        "se": float(d.std(ddof=1) / np.sqrt(len(d))),
+        "only_a": only_a,
+        "only_b": only_b,
+        "p": min(1.0, 2 * tail),
+    }
 
 
 @torch.no_grad()
