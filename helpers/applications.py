@@ -93,6 +93,29 @@ def seasonal_naive_forecast(series, start: int, period: int = 12) -> np.ndarray:
     return series[start - period : len(series) - period].copy()
 
 
+def seasonal_drift_forecast(series, origins, K: int, window: int, period: int = 12) -> np.ndarray:
+    """Seasonal naive plus drift, ``K`` months ahead of every origin.
+
+    The forecast made at origin ``o`` (the first month not yet known) for month
+    ``o - 1 + h``, h = 1..K, is the same month ``m`` seasons back plus the mean
+    monthly growth of the last ``window`` months times the ``m * period``
+    months in between, ``m = ceil(h / period)``:
+    ``x̂ = x[o-1+h - m p] + m p (x[o-1] - x[o-1-window]) / window``.
+    A ``window`` that is a multiple of ``period`` measures the growth over whole
+    years, so the seasonal cycle cancels out of it. Only ``series[:o]`` is used.
+    series: (N,); origins: (S,) ints with ``window < o <= N``. Returns (S, K).
+    """
+    series = check_array(series, "series", shape=("N",))
+    origins = np.asarray(origins, dtype=int)
+    check_range(window, "window", low=1, high=int(origins.min()) - 1, integer=True)
+    check_range(K, "K (the horizon)", low=1, integer=True)
+    h = np.arange(1, K + 1)
+    back = period * np.ceil(h / period).astype(int)  # months back to the same month: m p
+    last = series[origins - 1]
+    slope = (last - series[origins - 1 - window]) / window  # ppm per month
+    return series[origins[:, None] - 1 + h - back] + back * slope[:, None]
+
+
 def mae(pred, target) -> float:
     """Mean absolute error between two arrays of the same shape."""
     pred = check_array(pred, "pred")
