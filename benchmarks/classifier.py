@@ -7,6 +7,8 @@
                                                              # the notebook's fast plain RNN
     python benchmarks/classifier.py --loop both              # + the naive one-name-at-a-time loop
     python benchmarks/classifier.py --data my.tsv --cell gru # any `text<TAB>label` file
+    python benchmarks/classifier.py --compare rnn lstm gru --seeds 0 1 2 --hidden 64 --embed 32 \
+        --epochs 10 --lr 5e-3 --unidirectional --dropout 0     # notebook 09's three cells, paired
 
 The model, data pipeline, training loops and the n-gram baseline are imported
 from ``helpers.classifier`` (the code notebook 09 teaches), not copied. Prints,
@@ -24,6 +26,10 @@ the per-example loop's accuracy in at most a tenth of its time: it re-runs the
 batched loop alone for as many epochs as fit in a tenth of the per-example
 loop's time (less 10 % for timing noise, counted from the full batched run)
 and compares test accuracy and wall time. The exit status is 1 when it does not.
+With ``--compare``, each listed cell is trained with each seed (same initial
+randomness and batch order per seed) and compared with the first cell name by
+name (``paired_comparison``: the difference, its paired standard error and
+McNemar's p), on the validation split and on the test split.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from helpers.classifier import (
     majority_baseline,
     make_loader,
     naive_bayes_accuracy,
+    paired_comparison,
     prepare_data,
     train_classifier,
     train_per_example,
@@ -94,6 +101,13 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=None, help="one seed only (default: --seeds)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     p.add_argument("--no-progress", action="store_true", help="hide the tqdm bars")
+    p.add_argument(
+        "--compare",
+        nargs="+",
+        choices=["rnn", "lstm", "gru"],
+        default=None,
+        help="train each of these cells per seed and compare them name by name",
+    )
     return p.parse_args(argv)
 
 
@@ -157,6 +171,8 @@ def main(argv=None) -> int:
         seed_all(seed)  # same initial weights for both loops
         return NameClassifier(len(data["vocab"]), len(classes), **config).to(device)
 
+    if args.compare:
+        return compare_cells(args, data, seeds, config, fresh_model)
     results = {}
     if args.loop in ("per-example", "both"):
         model = fresh_model(seeds[0])
@@ -250,6 +266,51 @@ def main(argv=None) -> int:
             f"in {b['seconds']:.1f} s"
         )
         return 0 if ok else 1
+    return 0
+
+
+def compare_cells(args, data, seeds, config, fresh_model) -> int:
+    """Train every cell of ``args.compare`` with every seed; print accuracies and, per
+    seed, each cell against the first one, name by name, on validation and on test."""
+    loaders = {k: make_loader(data["datasets"][k], 512) for k in ("val", "test")}
+    first = args.compare[0]
+    rows = []
+    for seed in seeds:
+        correct = {}
+        for cell in args.compare:
+            config["cell"] = cell
+            model = fresh_model(seed)
+            train_classifier(
+                model,
+                make_loader(data["datasets"]["train"], args.batch_size, shuffle=True, seed=seed),
+                loaders["val"],
+                epochs=args.epochs, lr=args.lr, seed=seed, progress=not args.no_progress,
+                device=model.embed.weight.device,
+            )  # fmt: skip
+            for split, loader in loaders.items():
+                r = evaluate(model, loader)
+                correct[cell, split] = r["predictions"] == r["targets"]
+        for cell in args.compare:
+            accs = {k: float(np.mean(correct[cell, k])) for k in loaders}
+            line = f"seed {seed} {cell.upper():<5} val {accs['val']:.3f}  test {accs['test']:.3f}"
+            if cell != first:
+                for k in loaders:
+                    c = paired_comparison(correct[first, k], correct[cell, k])
+                    rows.append((seed, cell, k, c))
+                    p = f"{c['p']:.3f}" if c["p"] >= 0.001 else "< 0.001"
+                    line += (
+                        f" | {k} {100 * c['difference']:+.1f} points vs {first.upper()} "
+                        f"(paired SE {100 * c['se']:.1f}, {c['only_b']} vs {c['only_a']} names, "
+                        f"McNemar p {p})"
+                    )
+            print(line, flush=True)
+    for cell in args.compare[1:]:
+        for k in loaders:
+            gaps = [100 * c["difference"] for s, n, split, c in rows if n == cell and split == k]
+            print(
+                f"{cell.upper()} - {first.upper()} on {k}, seeds {seeds}: "
+                f"{min(gaps):+.1f} to {max(gaps):+.1f} points (mean {np.mean(gaps):+.1f})"
+            )
     return 0
 
 

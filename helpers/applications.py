@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from .activations import softmax
-from .validate import check_array, check_range
+from .validate import check_array, check_range, checked
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CO2_CSV = ASSETS / "co2_monthly.csv"
@@ -51,6 +51,13 @@ def load_co2(path=CO2_CSV) -> tuple[list[str], np.ndarray]:
     return months, np.array(values)
 
 
+def _check_windows(series, L) -> dict:
+    series = check_array(series, "series", shape=("N",))
+    check_range(L, "L (the window length)", low=1, high=len(series) - 1, integer=True)
+    return {"series": series}
+
+
+@checked(_check_windows)
 def make_windows(series, L: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (input window, next value) pairs.
 
@@ -59,8 +66,6 @@ def make_windows(series, L: int) -> tuple[np.ndarray, np.ndarray]:
     Returns ``X`` (N - L, L) with ``X[i] = series[i : i + L]`` and ``y`` (N - L,)
     with ``y[i] = series[i + L]``, the value right after window ``i``.
     """
-    series = check_array(series, "series", shape=("N",))
-    check_range(L, "L (the window length)", low=1, high=len(series) - 1, integer=True)
     n = len(series) - L
     X = np.lib.stride_tricks.sliding_window_view(series, L)[:n].copy()
     return X, series[L:].copy()
@@ -86,6 +91,29 @@ def seasonal_naive_forecast(series, start: int, period: int = 12) -> np.ndarray:
     check_range(period, "period", low=1, integer=True)
     check_range(start, "start", low=period, high=len(series), integer=True)
     return series[start - period : len(series) - period].copy()
+
+
+def seasonal_drift_forecast(series, origins, K: int, window: int, period: int = 12) -> np.ndarray:
+    """Seasonal naive plus drift, ``K`` months ahead of every origin.
+
+    The forecast made at origin ``o`` (the first month not yet known) for month
+    ``o - 1 + h``, h = 1..K, is the same month ``m`` seasons back plus the mean
+    monthly growth of the last ``window`` months times the ``m * period``
+    months in between, ``m = ceil(h / period)``:
+    ``x̂ = x[o-1+h - m p] + m p (x[o-1] - x[o-1-window]) / window``.
+    A ``window`` that is a multiple of ``period`` measures the growth over whole
+    years, so the seasonal cycle cancels out of it. Only ``series[:o]`` is used.
+    series: (N,); origins: (S,) ints with ``window < o <= N``. Returns (S, K).
+    """
+    series = check_array(series, "series", shape=("N",))
+    origins = np.asarray(origins, dtype=int)
+    check_range(window, "window", low=1, high=int(origins.min()) - 1, integer=True)
+    check_range(K, "K (the horizon)", low=1, integer=True)
+    h = np.arange(1, K + 1)
+    back = period * np.ceil(h / period).astype(int)  # months back to the same month: m p
+    last = series[origins - 1]
+    slope = (last - series[origins - 1 - window]) / window  # ppm per month
+    return series[origins[:, None] - 1 + h - back] + back * slope[:, None]
 
 
 def mae(pred, target) -> float:
@@ -128,6 +156,16 @@ class GRUForecaster(nn.Module):
         return last[:, 0] + self.scale * change
 
 
+def _check_forecaster_data(model, X, y, epochs, batch_size, lr, seed) -> dict:
+    X = check_array(X, "X", shape=("M", "L"))
+    y = check_array(y, "y", shape=(X.shape[0],))
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(batch_size, "batch_size", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    return {"X": X, "y": y}
+
+
+@checked(_check_forecaster_data)
 def train_forecaster(
     model: GRUForecaster,
     X,
@@ -143,11 +181,6 @@ def train_forecaster(
     ``model.scale``. Mini-batches are shuffled with a generator seeded by
     ``seed``. Returns the mean training loss of each epoch.
     """
-    X = check_array(X, "X", shape=("M", "L"))
-    y = check_array(y, "y", shape=(X.shape[0],))
-    check_range(epochs, "epochs", low=1, integer=True)
-    check_range(batch_size, "batch_size", low=1, integer=True)
-    check_range(lr, "lr", low=0)
     device = next(model.parameters()).device
     Xt = torch.tensor(X, dtype=torch.float32, device=device)
     yt = torch.tensor(y, dtype=torch.float32, device=device)
@@ -178,6 +211,12 @@ def gru_predict(model: GRUForecaster, X) -> np.ndarray:
         return model(torch.tensor(X, dtype=torch.float32, device=device)).double().cpu().numpy()
 
 
+def _check_recursive(predict_next, history, K) -> dict:
+    check_range(K, "K (the horizon)", low=1, integer=True)
+    return {"history": check_array(history, "history", shape=("B", "L"))}
+
+
+@checked(_check_recursive)
 def forecast_recursive(predict_next: Callable, history, K: int) -> np.ndarray:
     """Forecast ``K`` values ahead (the horizon) by feeding each prediction back in.
 
@@ -188,8 +227,7 @@ def forecast_recursive(predict_next: Callable, history, K: int) -> np.ndarray:
     *predictions*: no true value after the history is ever used.
     Returns (B, K): column k is the forecast k + 1 steps ahead.
     """
-    window = check_array(history, "history", shape=("B", "L")).astype(np.float64)  # a copy
-    check_range(K, "K (the horizon)", low=1, integer=True)
+    window = history.astype(np.float64)  # a copy: history is never changed
     forecast = np.empty((window.shape[0], K))
     for k in range(K):
         forecast[:, k] = predict_next(window)  # x̂_{t+k+1}
@@ -364,6 +402,15 @@ def train_name_generator(
     return history
 
 
+def _check_temperature(logits, tau) -> dict:
+    logits = check_array(logits, "logits")
+    if logits.ndim == 0:
+        raise ValueError("logits: expected at least 1 dimension (the vocabulary), got a scalar")
+    check_range(tau, "tau (the temperature)", low=0)
+    return {"logits": logits}
+
+
+@checked(_check_temperature)
 def softmax_temperature(logits, tau: float) -> np.ndarray:
     """Probabilities ``softmax(logits / τ)`` along the last axis.
 
@@ -375,10 +422,6 @@ def softmax_temperature(logits, tau: float) -> np.ndarray:
     so small that y / τ itself would overflow (the other entries become 0).
     Entries of -inf get probability 0.
     """
-    logits = check_array(logits, "logits")
-    if logits.ndim == 0:
-        raise ValueError("logits: expected at least 1 dimension (the vocabulary), got a scalar")
-    check_range(tau, "tau (the temperature)", low=0)
     if tau == 0:
         return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
     shifted = logits - np.max(logits, axis=-1, keepdims=True)  # <= 0
@@ -401,6 +444,14 @@ def sample_next(logits, tau: float, rng: np.random.Generator) -> np.ndarray:
     return (cdf <= u[:, None]).sum(axis=-1)
 
 
+def _check_sampling(model, vocab, language, n, tau, seed, max_len, return_logits) -> None:
+    check_range(n, "n", low=1, integer=True)
+    check_range(max_len, "max_len", low=1, integer=True)
+    check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
+    check_range(tau, "tau (the temperature)", low=0)
+
+
+@checked(_check_sampling)
 def sample_names(
     model: NameGenerator,
     vocab: list[str],
@@ -421,10 +472,6 @@ def sample_names(
     Returns the list of names; with ``return_logits`` also the masked logits
     each draw was made from, (steps, n, V) (rows of finished names included).
     """
-    check_range(n, "n", low=1, integer=True)
-    check_range(max_len, "max_len", low=1, integer=True)
-    check_range(language, "language", low=0, high=model.lang_embed.num_embeddings - 1, integer=True)
-    check_range(tau, "tau (the temperature)", low=0)
     rng = np.random.default_rng(seed)
     device = next(model.parameters()).device
     langs = torch.full((n,), language, dtype=torch.long, device=device)

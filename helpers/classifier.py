@@ -10,6 +10,8 @@ character.
 
 from __future__ import annotations
 
+import copy
+import math
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,7 +23,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .progress import ProgressBar
 from .repro import get_device
-from .validate import check_range
+from .validate import check_range, checked
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_INDEX, UNK_INDEX = 0, 1
@@ -298,6 +300,39 @@ def training_step(model, optimizer, x, lengths, y, clip: float = 1.0) -> float:
     return loss.item()
 
 
+def classifier_epochs(model, train_loader, val_loader, epochs, lr, clip, device):
+    """The training loop of notebook 09, one epoch at a time (a generator).
+
+    Each epoch: ``training_step`` on every batch of ``train_loader`` (Adam,
+    cross-entropy, clipping), then the accuracy on ``val_loader``; it yields
+    ``(mean training loss per name, validation accuracy)``. When the last epoch
+    is done, the weights of the epoch with the best validation accuracy are put
+    back (early stopping without stopping). ``train_classifier`` runs it with a
+    progress bar and a timer.
+    """
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    best_accuracy, best_weights = -1.0, None
+    for _ in range(epochs):
+        model.train()
+        total, count = 0.0, 0
+        for x, lengths, y in train_loader:
+            loss = training_step(model, optimizer, x.to(device), lengths, y.to(device), clip)
+            total, count = total + loss * len(y), count + len(y)
+        accuracy = evaluate(model, val_loader, device)["accuracy"] if val_loader else float("nan")
+        if accuracy > best_accuracy:  # model selection on the validation split
+            best_accuracy, best_weights = accuracy, copy.deepcopy(model.state_dict())
+        yield total / count, accuracy
+    if best_weights is not None:
+        model.load_state_dict(best_weights)
+
+
+def _check_training(model, train_loader, val_loader, epochs, lr, clip, seed, progress, device):
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    check_range(clip, "clip", low=0)
+
+
+@checked(_check_training)
 def train_classifier(
     model: NameClassifier,
     train_loader,
@@ -309,54 +344,43 @@ def train_classifier(
     progress: bool = True,
     device=None,
 ) -> dict:
-    """Train with Adam and gradient-norm clipping.
+    """Train with Adam and gradient-norm clipping: ``classifier_epochs`` with a
+    progress bar, a timer and a record of every epoch.
 
-    Each epoch: one pass over ``train_loader`` (cross-entropy loss), then the
-    accuracy on ``val_loader``; at the end the weights of the epoch with the
-    best validation accuracy are put back (early stopping without stopping).
-    Returns ``{"train_loss": [per epoch], "val_accuracy": [per epoch],
-    "elapsed": [seconds since the start, at the end of each epoch],
-    "best_epoch", "seconds"}``. ``device`` defaults to ``get_device()``.
-    ``progress``: a bar counts the batches, then one summary line is printed.
+    Returns ``{"train_loss": [per epoch], "val_accuracy": [per epoch; empty
+    without ``val_loader``], "elapsed": [seconds since the start, at the end of
+    each epoch], "best_epoch" (0-based, None without validation), "seconds"}``;
+    the model keeps the weights of the best validation epoch. ``device``
+    defaults to ``get_device()``. ``progress``: a bar counts the epochs, then
+    one summary line is printed.
     """
-    check_range(epochs, "epochs", low=1, integer=True)
-    check_range(lr, "lr", low=0)
-    check_range(clip, "clip", low=0)
     device = get_device() if device is None else torch.device(device)
     torch.manual_seed(seed)
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"train_loss": [], "val_accuracy": [], "elapsed": [], "best_epoch": None}
-    best_acc, best_state = -1.0, None
     start = time.perf_counter()
     name = f"nn.{getattr(model, 'config', {}).get('cell', 'model').upper()}"
-    bar = ProgressBar(epochs * len(train_loader), name, unit="batch", enabled=progress)
-    for epoch in range(epochs):
-        model.train()
-        total, count = 0.0, 0
-        for x, lengths, y in train_loader:
-            x, y = x.to(device), y.to(device)
-            total += training_step(model, optimizer, x, lengths, y, clip) * len(y)
-            count += len(y)
-            bar.update(1)
-        history["train_loss"].append(total / count)
-        if val_loader is not None:
-            acc = evaluate(model, val_loader, device=device)["accuracy"]
-            history["val_accuracy"].append(acc)
-            bar.set_postfix(loss=f"{total / count:.3f}", val_acc=f"{acc:.3f}")
-            if acc > best_acc:
-                best_acc, history["best_epoch"] = acc, epoch
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    bar = ProgressBar(epochs, name, unit="epoch", enabled=progress)
+    loop = classifier_epochs(model, train_loader, val_loader, epochs, lr, clip, device)
+    for loss, accuracy in loop:
+        history["train_loss"].append(loss)
         history["elapsed"].append(time.perf_counter() - start)
-    if best_state is not None:
-        model.load_state_dict(best_state)
+        bar.update(1)
+        if val_loader is not None:
+            history["val_accuracy"].append(accuracy)
+            bar.set_postfix(loss=f"{loss:.3f}", val_acc=f"{accuracy:.3f}")
+    if val_loader is not None:
+        history["best_epoch"] = int(np.argmax(history["val_accuracy"]))  # the first best
     history["seconds"] = time.perf_counter() - start
     summary = (
         f"{name}: {epochs} epoch{'s' if epochs > 1 else ''} ({epochs * len(train_loader)} batches) in "
         f"{history['seconds']:.1f} s, final training loss {history['train_loss'][-1]:.3f}"
     )
     if history["best_epoch"] is not None:
-        summary += f", best validation accuracy {best_acc:.3f} (epoch {history['best_epoch'] + 1})"
+        best = history["best_epoch"]
+        summary += (
+            f", best validation accuracy {history['val_accuracy'][best]:.3f} (epoch {best + 1})"
+        )
     bar.close(summary)
     return history
 
@@ -451,6 +475,31 @@ def majority_baseline(train_labels, test_labels) -> tuple[str, float]:
     return top, float(np.mean([y == top for y in test_labels]))
 
 
+def paired_comparison(correct_a, correct_b) -> dict:
+    """Compare two classifiers scored on the same N examples, name by name.
+
+    correct_a, correct_b: (N,) bool, whether each model got example i right.
+    Returns ``{"difference": accuracy of b - accuracy of a, "se": its standard
+    error from the per-example differences d_i = b_i - a_i, sqrt(var(d) / N),
+    "only_a", "only_b": how many examples only a (only b) gets right, "p":
+    McNemar's exact two-sided p-value}``. Examples both models get right (or
+    wrong) say nothing about which is better; McNemar's test asks whether the
+    ``only_a + only_b`` disagreements split more unevenly than fair coin flips would.
+    """
+    a, b = np.asarray(correct_a, dtype=bool), np.asarray(correct_b, dtype=bool)
+    d = b.astype(float) - a.astype(float)
+    only_a, only_b = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    n, k = only_a + only_b, min(only_a, only_b)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n if n else 0.5
+    return {
+        "difference": float(d.mean()),
+        "se": float(d.std(ddof=1) / np.sqrt(len(d))),
+        "only_a": only_a,
+        "only_b": only_b,
+        "p": min(1.0, 2 * tail),
+    }
+
+
 @torch.no_grad()
 def predict_topk(
     model: NameClassifier, text: str, vocab: list[str], classes: list[str], k: int = 3
@@ -505,6 +554,13 @@ def char_ngrams(text: str, n_max: int = 4) -> list[str]:
     return [padded[i : i + n] for n in range(1, n_max + 1) for i in range(len(padded) - n + 1)]
 
 
+def _check_naive_bayes(texts, labels, classes, alpha, n_max) -> None:
+    _check_texts_labels(texts, labels)
+    check_range(alpha, "alpha", low=1e-12)
+    check_range(n_max, "n_max", low=1, integer=True)
+
+
+@checked(_check_naive_bayes)
 def fit_naive_bayes(texts, labels, classes, alpha: float = 0.1, n_max: int = 4) -> dict:
     """A multinomial naive Bayes on character n-grams, fitted by counting.
 
@@ -513,9 +569,6 @@ def fit_naive_bayes(texts, labels, classes, alpha: float = 0.1, n_max: int = 4) 
     G = number of distinct training n-grams. Returns ``{"log_prior": (C,),
     "log_likelihood": (C, G), "index": {n-gram: column}, "n_max": n_max}``.
     """
-    _check_texts_labels(texts, labels)
-    check_range(alpha, "alpha", low=1e-12)
-    check_range(n_max, "n_max", low=1, integer=True)
     grams = [char_ngrams(t, n_max) for t in texts]
     index = {g: j for j, g in enumerate(sorted({g for gs in grams for g in gs}))}
     row = {c: k for k, c in enumerate(classes)}

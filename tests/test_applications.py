@@ -441,3 +441,26 @@ def test_bigram_baseline():
 # Notebook 10's claims on its fast run (L chosen on validation, the one-step win over
 # the best baseline, the fed-back loss, the rolling-origin win at every horizon) are
 # pinned by its checked cells, which nbval re-runs.
+
+
+def test_seasonal_drift_forecast_is_exact_on_trend_plus_season():
+    from helpers.applications import seasonal_drift_forecast
+
+    t = np.arange(200.0)
+    x = 0.1 * t + np.sin(2 * np.pi * t / 12)
+    origins = np.array([100, 150])
+    forecast = seasonal_drift_forecast(x, origins, 36, window=24)
+    assert forecast.shape == (2, 36)
+    np.testing.assert_allclose(forecast, np.stack([x[100:136], x[150:186]]), atol=1e-9)
+
+
+def test_seasonal_drift_with_one_year_is_the_fed_back_seasonal_difference():
+    from helpers.applications import seasonal_drift_forecast
+
+    _, co2 = load_co2()
+    origins = np.array([300, 466])
+    windows = np.stack([co2[o - 36 : o] for o in origins])
+    fed_back = forecast_recursive(lambda w: w[:, -1] + w[:, -12] - w[:, -13], windows, 30)
+    np.testing.assert_allclose(seasonal_drift_forecast(co2, origins, 30, window=12), fed_back)
+    with pytest.raises(ValueError, match="window"):
+        seasonal_drift_forecast(co2, origins, 30, window=300)

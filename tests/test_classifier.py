@@ -399,3 +399,21 @@ def test_names_file_rebuilds_identically():
 # Notebook 09's claims on its fast run (every network above the majority baseline + 0.4
 # and below the n-gram baseline, the bidirectional GRU above the GRU) are pinned by its
 # checked cells, which nbval re-runs; benchmarks/classifier.py reproduces the FULL run.
+
+
+def test_paired_comparison_counts_only_the_disagreements():
+    from math import comb
+
+    from helpers.classifier import paired_comparison
+
+    a = np.array([1, 1, 1, 0, 0, 1, 0, 1, 1, 0], dtype=bool)
+    b = np.array([1, 1, 0, 1, 1, 1, 1, 1, 1, 1], dtype=bool)
+    c = paired_comparison(a, b)
+    assert (c["only_a"], c["only_b"]) == (1, 4)
+    assert c["difference"] == pytest.approx(0.3)
+    d = b.astype(float) - a.astype(float)
+    assert c["se"] == pytest.approx(d.std(ddof=1) / np.sqrt(10))
+    assert c["p"] == pytest.approx(2 * (comb(5, 0) + comb(5, 1)) / 2**5)  # exact binomial, 0.375
+    swapped = paired_comparison(b, a)
+    assert swapped["difference"] == pytest.approx(-0.3) and swapped["p"] == c["p"]
+    assert paired_comparison(a, a)["p"] == 1.0
