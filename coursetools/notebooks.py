@@ -100,7 +100,8 @@ if "google.colab" in sys.modules:
 
 
 def stamp(nb, name: str) -> None:
-    """Put the Colab badge on the first line and the set-up cell first among code cells."""
+    """Put the Colab badge on the first line and the set-up cell, collapsed, first among
+    code cells."""
     cells = nb.cells
     if not cells or cells[0].cell_type != "markdown":
         cells.insert(0, nbformat.v4.new_markdown_cell(""))
@@ -117,6 +118,8 @@ def stamp(nb, name: str) -> None:
             del cells[i]
         first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
         cells.insert(first_code, nbformat.v4.new_code_cell(colab_cell()))
+    # the set-up cell is plumbing: JupyterLab shows it collapsed, one click away
+    cells[first_code].metadata.setdefault("jupyter", {})["source_hidden"] = True
     for i, cell in enumerate(cells):  # stable ids keep diffs small
         cell["id"] = f"cell-{i:03d}"
 

@@ -159,6 +159,10 @@ def test_setup_cell_is_the_first_code_cell(path):
     assert same, f"stale set-up cell; restamp: python -m coursetools stamp {path.relative_to(ROOT)}"
     others = [i for i, c in enumerate(code[1:], 2) if SETUP_MARK in c.source]
     assert not others, f"a second set-up cell at code cells {others}"
+    hidden = code[0].metadata.get("jupyter", {}).get("source_hidden")
+    assert hidden, (
+        f"the set-up cell is not collapsed; restamp: python -m coursetools stamp {path.relative_to(ROOT)}"
+    )
 
 
 def test_setup_cell_is_ruff_formatted(tmp_path):
