@@ -198,6 +198,6 @@ def progress(notebook: int | None = None) -> None:
 
 
 # Each notebook's exercises, in course order (importing a module registers them).
-from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10  # noqa: E402, F401
+from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11  # noqa: E402, F401
 
 __all__ = ["EXERCISES", "Exercise", "progress", "register"]

@@ -1,0 +1,117 @@
+"""Figures and the live demo of notebook 11 (encoder–decoder and attention)."""
+
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..plotting import COLORS, live_figure, new_figure
+
+EOS_MARK = "■"  # how the stop marker </s> is drawn on an axis
+
+
+def _draw_map(ax, alpha, source: str, output: str, title: str = "") -> None:
+    """Heat map of alpha (output steps, source length) on ``ax``, characters as tick labels."""
+    ax.imshow(alpha, cmap="Blues", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    rows = list(output) + [EOS_MARK]
+    ax.set_xticks(range(len(source)), [c if c != " " else "␣" for c in source], fontsize=8)
+    ax.set_yticks(range(alpha.shape[0]), rows[: alpha.shape[0]], fontsize=8)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    ax.set_title(title, fontsize=9)
+
+
+def plot_attention_maps(examples, ncols: int = 2):
+    """Attention maps of several examples side by side.
+
+    examples: list of ``(source str, output str, alpha (len(output) + 1, len(source)),
+    title)``: row t of alpha is where output character t looked (the last row,
+    drawn as ■, is the step that wrote the stop marker). Darker = more weight.
+    """
+    nrows = int(np.ceil(len(examples) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows), squeeze=False)
+    for ax, (source, output, alpha, title) in zip(axes.flat, examples):
+        _draw_map(ax, alpha, source, output, title)
+    for ax in axes.flat[len(examples) :]:
+        ax.set_axis_off()
+    fig.supxlabel("input character (what the encoder read)", fontsize=9)
+    fig.supylabel("output character", fontsize=9)
+    plt.show()
+
+
+def plot_accuracy_by_length(labels, results: dict, counts, baseline: dict | None = None):
+    """Exact-match accuracy per bucket of input length, one group of bars per bucket.
+
+    results: ``{model name: (seeds, buckets) array}``: a bar is the mean over
+    seeds, the dots are the seeds. counts: test examples per bucket.
+    baseline: ``{name: (buckets,) array}`` drawn as a line with markers.
+    """
+    fig, ax = plt.subplots(figsize=(7.2, 3.4))
+    x = np.arange(len(labels))
+    width = 0.8 / len(results)
+    colours = [COLORS["orange"], COLORS["blue"], COLORS["green"]]
+    for k, (name, acc) in enumerate(results.items()):
+        acc = np.asarray(acc)
+        pos = x - 0.4 + width * (k + 0.5)
+        ax.bar(pos, acc.mean(axis=0), width * 0.9, color=colours[k], alpha=0.8, label=name)
+        for row in acc:
+            ax.plot(pos, row, "k.", ms=4)
+    for name, acc in (baseline or {}).items():
+        ax.plot(x, acc, "s--", color=COLORS["grey"], label=name)
+    ax.set_xticks(x, [f"{lab}\n({n} dates)" for lab, n in zip(labels, counts)])
+    ax.set(ylim=(0, 1.05), xlabel="input length (characters)", ylabel="exact match on the test set")
+    ax.set_title("Accuracy by input length (bars: mean over seeds, dots: each seed)")
+    ax.legend(loc="lower left", fontsize=8)
+    plt.show()
+
+
+def date_demo(translate_one, max_chars: int = 36, value: str = "mardi 3 mars 2026"):
+    """Live demo: type a date, see the greedy output and where each output character looked.
+
+    translate_one(text) -> ``(output str, alpha (len(output) + 1, len(text)))``
+    for a non-empty text of at most ``max_chars`` characters (longer input is
+    cut). The map is redrawn in place: one image, one text per character.
+    """
+    import ipywidgets as widgets
+
+    fig, ax = new_figure(width=7.4, height=3.6)
+    rows = 12
+    image = ax.imshow(np.zeros((rows, max_chars)), cmap="Blues", vmin=0, vmax=1,
+                      aspect="auto", interpolation="nearest")  # fmt: skip
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_xlabel("input character", labelpad=14)
+    ax.set_ylabel("output character", labelpad=14)
+    column_text = [
+        ax.text(j, rows - 0.4, "", ha="center", va="top", fontsize=8) for j in range(max_chars)
+    ]
+    row_text = [ax.text(-0.7, i, "", ha="right", va="center", fontsize=9) for i in range(rows)]
+    title = ax.set_title("")
+    ax.set_xlim(-0.5, max_chars - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+
+    def update(text):
+        text = text[:max_chars]
+        grid = np.full((rows, max_chars), np.nan)
+        output = ""
+        if text.strip():
+            output, alpha = translate_one(text)
+            n = min(rows, alpha.shape[0])
+            grid[:n, : alpha.shape[1]] = alpha[:n]
+        image.set_data(np.ma.masked_invalid(grid))
+        marks = list(output) + [EOS_MARK] if text.strip() else []
+        for j, t in enumerate(column_text):
+            t.set_text((text[j] if text[j] != " " else "␣") if j < len(text) else "")
+        for i, t in enumerate(row_text):
+            t.set_text(marks[i] if i < len(marks) else "")
+        title.set_text(f"output: {output}" if text.strip() else "type a date above")
+        cut = " (cut to the first {max_chars} characters)" if len(text) == max_chars else ""
+        return f"<code>{html.escape(text)}</code> → <code>{html.escape(output)}</code>{cut}"
+
+    box = widgets.Text(value=value, description="date:", layout=widgets.Layout(width="22em"))
+    live_figure(
+        fig, update, {"text": box}, title="Type a date: the output and where each character looked"
+    )
