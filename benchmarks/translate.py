@@ -9,7 +9,9 @@ FILE.tsv holds one ``source<TAB>target`` pair per line (UTF-8; blank lines are
 skipped). The pairs are split 80 / 10 / 10 into train / validation / test by
 source string (seeded), so no source string is in two splits. Printed for the
 test split: exact match (the whole output right) and corpus BLEU and chrF
-(``sacrebleu``: BLEU with its default 13a tokenizer, chrF on characters) for
+(``sacrebleu``; BLEU on characters, ``tokenize="char"``, as the models write
+characters: with word tokens an output of one word, such as ``42301``, has
+no 2-grams and scores a BLEU of 0 even when right) for
 
 - a translation memory: the target of the most similar training source, by
   the Jaccard overlap of character 1-3-gram sets (no training);
@@ -53,7 +55,7 @@ def scores(predictions, targets) -> dict:
 
     return {
         "exact": exact_match(predictions, targets),
-        "bleu": sacrebleu.corpus_bleu(predictions, [targets]).score,
+        "bleu": sacrebleu.corpus_bleu(predictions, [targets], tokenize="char").score,
         "chrf": sacrebleu.corpus_chrf(predictions, [targets]).score,
     }
 
@@ -119,7 +121,7 @@ def main(argv=None) -> int:
                                   tgt_vocab, history)  # fmt: skip
                 print(f"  saved {path}")
     print(f"\ntest split: {len(test_src)} pairs")
-    print(f"{'model':44} {'exact':>7} {'BLEU':>6} {'chrF':>6} {'seconds':>8}")
+    print(f"{'model':44} {'exact':>7} {'BLEU':>6} {'chrF':>6} {'seconds':>8}  (BLEU on characters)")
     for name, s, seconds in rows:
         print(f"{name:44} {s['exact']:7.3f} {s['bleu']:6.1f} {s['chrf']:6.1f} {seconds:8.1f}")
     for attention in (False, True):
