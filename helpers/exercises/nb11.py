@@ -367,7 +367,7 @@ register(
 register(
     Exercise(
         "11-think-bottleneck",
-        "why the model without attention does worse on long inputs",
+        "why a model without attention does worse on long inputs",
         answer="""
         Without attention the decoder sees the input only through one vector,
         the encoder's state after the last character (here it starts the decoder
