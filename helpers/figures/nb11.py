@@ -72,43 +72,55 @@ def date_demo(translate_one, max_chars: int = 36, value: str = "mardi 3 mars 202
 
     translate_one(text) -> ``(output str, alpha (len(output) + 1, len(text)))``
     for a non-empty text of at most ``max_chars`` characters (longer input is
-    cut). The map is redrawn in place: one image, one text per character.
+    cut). The map is redrawn in place: one image, the input as ONE text in a
+    monospace font whose character width is the width of a column (so each
+    character sits under its column), and one text per output row.
     """
     import ipywidgets as widgets
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig, ax = new_figure(width=7.4, height=3.6)
-    rows = 12
+    rows, size = 12, 12
+    fig, ax = new_figure(width=4.9, height=3.3)
+    fig.set_layout_engine("none")  # the axes are sized to the font below, by hand
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    probe = fig.text(0, 0, "0" * 40, family="monospace", fontsize=size)
+    advance = probe.get_window_extent(renderer).width / 40  # pixels per character
+    probe.set_text("\n".join("0" * rows))
+    block = probe.get_window_extent(renderer).height
+    probe.set_text("0")
+    pitch = (block - probe.get_window_extent(renderer).height) / (rows - 1)  # pixels per line
+    probe.remove()
+    w, h = fig.bbox.width, fig.bbox.height
+    ax.set_position(
+        [60 / w, 1 - (40 + rows * pitch) / h, max_chars * advance / w, rows * pitch / h]
+    )
     image = ax.imshow(np.zeros((rows, max_chars)), cmap="Blues", vmin=0, vmax=1,
                       aspect="auto", interpolation="nearest")  # fmt: skip
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[], xlim=(-0.5, max_chars - 0.5), ylim=(rows - 0.5, -0.5))
     ax.grid(False)
-    ax.set_xlabel("input character", labelpad=14)
-    ax.set_ylabel("output character", labelpad=14)
-    column_text = [
-        ax.text(j, rows - 0.4, "", ha="center", va="top", fontsize=8) for j in range(max_chars)
-    ]
-    row_text = [ax.text(-0.7, i, "", ha="right", va="center", fontsize=9) for i in range(rows)]
-    title = ax.set_title("")
-    ax.set_xlim(-0.5, max_chars - 0.5)
-    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_xlabel("input character", labelpad=22)
+    ax.set_ylabel("output character", labelpad=16)
+    # one text for the input (a character per column) and one for the output (a line per row)
+    typed = ax.text(-0.5, rows - 0.35, "", family="monospace", fontsize=size, ha="left", va="top")
+    written = ax.text(
+        -0.7, (rows - 1) / 2, "", family="monospace", fontsize=size, ha="right", va="center"
+    )
+    title = ax.set_title("", loc="left")
 
     def update(text):
         text = text[:max_chars]
         grid = np.full((rows, max_chars), np.nan)
-        output = ""
+        output, marks = "", []
         if text.strip():
             output, alpha = translate_one(text)
             n = min(rows, alpha.shape[0])
             grid[:n, : alpha.shape[1]] = alpha[:n]
+            marks = list(output) + [EOS_MARK]
         image.set_data(np.ma.masked_invalid(grid))
-        marks = list(output) + [EOS_MARK] if text.strip() else []
-        for j, t in enumerate(column_text):
-            t.set_text((text[j] if text[j] != " " else "␣") if j < len(text) else "")
-        for i, t in enumerate(row_text):
-            t.set_text(marks[i] if i < len(marks) else "")
+        typed.set_text(text.replace(" ", "␣"))
+        written.set_text("\n".join(marks[:rows] + [" "] * (rows - len(marks))))
         title.set_text(f"output: {output}" if text.strip() else "type a date above")
-        cut = " (cut to the first {max_chars} characters)" if len(text) == max_chars else ""
+        cut = f" (cut to the first {max_chars} characters)" if len(text) == max_chars else ""
         return f"<code>{html.escape(text)}</code> → <code>{html.escape(output)}</code>{cut}"
 
     box = widgets.Text(value=value, description="date:", layout=widgets.Layout(width="22em"))
