@@ -187,20 +187,21 @@ def test_scores_and_memory():
     assert translation_memory(["3 March", "4 April"], ["03-03", "04-04"], ["3 Marc"]) == ["03-03"]
 
 
-def test_a_short_training_run_learns_to_copy():
-    """Reversal of short digit strings: attention learns it in a few seconds."""
+def test_a_short_training_run_learns_to_reverse():
+    """Reversal of short digit strings: with attention it is learned in seconds."""
+    torch.set_num_threads(1)
     g = np.random.default_rng(0)
-    sources = ["".join(g.choice(list("0123456789"), size=g.integers(3, 7))) for _ in range(1500)]
+    sources = ["".join(g.choice(list("0123456789"), size=g.integers(3, 6))) for _ in range(900)]
     targets = [s[::-1] for s in sources]
     vocab = build_vocab(sources)
-    data = encode_pairs(sources[:1200], targets[:1200], vocab, vocab)
+    data = encode_pairs(sources[:800], targets[:800], vocab, vocab)
     torch.manual_seed(0)
     model = Seq2Seq(len(vocab), len(vocab), embed_dim=16, hidden_size=32, attention=True)
-    history = fit(model, data, epochs=6, lr=1e-2, batch_size=64, progress=False, device="cpu")
+    history = fit(model, data, epochs=8, lr=2e-2, batch_size=50, progress=False, device="cpu")
     assert history["loss"][-1] < history["loss"][0] / 3
-    predictions, maps = translate(model, sources[1200:], vocab, vocab, max_len=10)
-    assert exact_match(predictions, targets[1200:]) > 0.5
-    assert maps[0].shape == (len(predictions[0]) + 1, len(sources[1200]))  # + the </s> step
+    predictions, maps = translate(model, sources[800:], vocab, vocab, max_len=8)
+    assert exact_match(predictions, targets[800:]) > 0.5
+    assert maps[0].shape == (len(predictions[0]) + 1, len(sources[800]))  # + the </s> step
 
 
 def test_the_shipped_dates_file():
