@@ -67,16 +67,15 @@ def plot_accuracy_by_length(labels, results: dict, counts, baseline: dict | None
     plt.show()
 
 
-def date_demo(translate_one, max_chars: int = 36, value: str = "mardi 3 mars 2026"):
+def date_demo(translate_one, box, max_chars: int = 36):
     """Live demo: type a date, see the greedy output and where each output character looked.
 
     translate_one(text) -> ``(output str, alpha (len(output) + 1, len(text)))``
     for a non-empty text of at most ``max_chars`` characters (longer input is
-    cut). The map is redrawn in place: one image, the input as ONE text in a
+    cut). box: the ``ipywidgets.Text`` to type in. The map is redrawn in place: one image, the input as ONE text in a
     monospace font whose character width is the width of a column (so each
     character sits under its column), and one text per output row.
     """
-    import ipywidgets as widgets
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     rows, size = 12, 12
@@ -123,7 +122,6 @@ def date_demo(translate_one, max_chars: int = 36, value: str = "mardi 3 mars 202
         cut = f" (cut to the first {max_chars} characters)" if len(text) == max_chars else ""
         return f"<code>{html.escape(text)}</code> → <code>{html.escape(output)}</code>{cut}"
 
-    box = widgets.Text(value=value, description="date:", layout=widgets.Layout(width="22em"))
     live_figure(
         fig, update, {"text": box}, title="Type a date: the output and where each character looked"
     )
