@@ -402,7 +402,7 @@ def fit(
     greedy exact match on them is measured, and the weights of the best epoch
     are kept at the end. Returns ``{"loss": [per epoch], "val_exact": [per
     epoch], "best_epoch", "seconds"}``; a progress bar counts the batches.
-    """  # fmt: skip
+    """
     check_range(epochs, "epochs", low=1, integer=True)
     device = get_device() if device is None else torch.device(device)
     torch.manual_seed(seed)
@@ -448,7 +448,7 @@ def translate(
 ) -> tuple[list[str], list]:
     """Greedy outputs for ``sources``: ``(texts, attention)``; ``attention[n]`` is
     the (output length, source length) array of weights of ``sources[n]``
-    (including the step that wrote ``</s>``), or None without attention."""  # fmt: skip
+    (including the step that wrote ``</s>``), or None without attention."""
     model.eval()
     texts, maps = [], []
     for start in range(0, len(sources), batch_size):
