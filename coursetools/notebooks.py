@@ -82,7 +82,8 @@ def colab_cell() -> str:
     url = repo_url()
     folder = "/content/" + url.rsplit("/", 1)[-1]
     return f'''{SETUP_MARK}: on Google Colab this fetches the course and installs its
-# helpers (keeping Colab's own torch and ipywidgets); anywhere else it does nothing.
+# helpers and dateparser (notebook 11's baseline), keeping Colab's own torch and
+# ipywidgets; anywhere else it does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -90,10 +91,12 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO, HOME = "{url}", "{folder}"
+    EXTRA = ["dateparser", "tzlocal"]  # their other needs (regex, dateutil, pytz) ship with Colab
     if not os.path.isdir(HOME):
         subprocess.run(["git", "clone", "--depth", "1", REPO, HOME], check=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME], check=True
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME, *EXTRA],
+        check=True,
     )
     sys.path.insert(0, HOME)
     os.chdir(HOME + "/notebooks")'''

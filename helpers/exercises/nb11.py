@@ -301,6 +301,8 @@ register(
         hints=[
             "c_b = Σ_j alpha[j, b] · H[j, b, :]: a weighted sum over the source positions (axis 0) "
             "for each sequence b separately.",
+            "Shapes: alpha is (S, B) and H is (S, B, E); alpha needs one more axis at the end "
+            "to multiply every feature of h_j, then sum over axis 0 (S) to leave (B, E).",
             "Give alpha a trailing axis so it broadcasts over the E features: "
             "(alpha[:, :, None] * H).sum(axis=0).",
         ],
