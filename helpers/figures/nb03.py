@@ -19,8 +19,8 @@ def wirings_figure() -> None:
     """The four wirings of one recurrent cell, unrolled: many-to-many,
     many-to-one, one-to-many (each output fed back as the next input), and an
     encoder that reads 4 steps (states ``h_1 .. h_4``) handing its last state,
-    the context ``c``, to a decoder with weights of its own (purple) that
-    writes 3 outputs."""
+    the context ``c``, to a decoder with weights and states of its own
+    (``s_1 .. s_3``, purple) that writes 3 outputs ``y_1 .. y_3``."""
     fig = plt.figure(figsize=(9, 4.8))
     grid = fig.add_gridspec(2, 3, height_ratios=[1, 1.35])
     panels = [
@@ -33,13 +33,15 @@ def wirings_figure() -> None:
         ),
         (
             grid[1, :],
-            "encoder–decoder: the encoder reads 4 steps, the decoder (its own weights) writes 3",
+            "encoder–decoder: the encoder ($h_t$) reads 4 steps, "
+            "the decoder ($s_t$, its own weights) writes 3",
             dict(
                 T=7,
                 inputs=[1, 2, 3, 4, 5],
                 input_labels={5: "START"},
                 outputs=[5, 6, 7],
                 decoder_from=5,
+                decoder_state="s",
                 feedback=True,
             ),
         ),
@@ -48,7 +50,7 @@ def wirings_figure() -> None:
         ax = fig.add_subplot(where)
         parts = draw_unrolled_rnn(ax, weights=False, **kwargs)
         ax.set_title(title, fontsize=10)
-    encoder_last, decoder_first = parts["cells"][3], parts["cells"][4]  # h_4 and h_5
+    encoder_last, decoder_first = parts["cells"][3], parts["cells"][4]  # h_4 and s_1
     ax.text(
         (encoder_last.get_x() + encoder_last.get_width() + decoder_first.get_x()) / 2,
         1.08,
