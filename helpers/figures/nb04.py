@@ -86,7 +86,9 @@ def truncation_demo(demo_gradients, T: int):
     steps, for ``W_hh`` an orthogonal matrix scaled by ``rho``.
     Left: ``|dE/dh_t|`` of full BPTT (grey) and the steps the truncated pass
     reaches (blue), on a log scale fitted to the curve; right: the truncated
-    gradient's error against ``k``, with the chosen ``k`` marked.
+    gradient's relative error against ``k``, with the chosen ``k`` marked.
+    The titles and labels are fixed but for the left title (``ρ`` and ``k``):
+    fixed text is drawn once, with the axes.
     Returns ``(fig, update)``; ``update(k, rho)`` redraws only the curves, the
     marks and the left scale.
     """
@@ -98,16 +100,15 @@ def truncation_demo(demo_gradients, T: int):
     (line_cut,) = ax_g.plot(steps, np.zeros(T), "o-", color=COLORS["blue"], ms=4)
     cut_at = ax_g.axvline(T, color=COLORS["red"], ls="--", lw=1)
     ax_g.set_xlabel(f"time step t (loss at t = {T}); blue: inside the window")
-    ax_g.set_ylabel(r"$\|\partial E / \partial h_t\|$", labelpad=34)
+    ax_g.set_ylabel(r"gradient reaching step t, $\|\partial E / \partial h_t\|$", labelpad=34)
     (line_err,) = ax_e.semilogy(steps, np.ones(T), "-", color=COLORS["purple"])
     (dot_err,) = ax_e.semilogy([1], [1], "o", color=COLORS["red"], ms=7)
     ax_e.set_xlabel("truncation length k (steps)")
-    ax_e.set_ylabel(r"relative error of $\partial E/\partial W_{hh}$")
     ax_e.set_ylim(1e-17, 3)
     ax_e.yaxis.set_major_locator(LogLocator(numticks=6))
     ax_e.yaxis.set_major_formatter(FuncFormatter(_decade_label))
     ax_e.yaxis.set_minor_locator(NullLocator())
-    ax_e.set_title("Error of the truncated gradient")
+    ax_e.set_ylabel(r"relative error of truncated $\partial E/\partial W_{hh}$")
     title = ax_g.set_title(" ")
 
     def update(k, rho):
@@ -117,7 +118,7 @@ def truncation_demo(demo_gradients, T: int):
         line_full.set_ydata(to_y(norms))
         line_cut.set_ydata(np.where(steps > T - k, to_y(norms), np.nan))
         cut_at.set_xdata([T - k + 0.5] * 2)
-        title.set_text(f"Gradient reaching each step, ρ = {rho:.2f}; window start: red")
+        title.set_text(f"ρ = {rho:.2f}, k = {k}")
         line_err.set_ydata(errs)
         dot_err.set_data([k], [errs[k - 1]])
         return f"k = {k}: truncated ∂E/∂W_hh has relative error {errs[k - 1]:.1e}"
