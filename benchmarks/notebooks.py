@@ -5,9 +5,13 @@
 
 For each notebook: the wall time of a top-to-bottom run in a fresh kernel
 (budget: 60 s, notebook 08: 90 s), then every control of every live demo set
-to its minimum, maximum and middle, with the median and slowest update
-(budget: median under 150 ms, aim 50 ms). Exits non-zero if a budget is missed
-or a setting fails.
+to its minimum, maximum and middle (every option of a dropdown, both states of a
+checkbox, and in a text box the empty string, one letter, an accented name, a
+300-letter name and digits with punctuation: ``coursetools.sweep.test_values``),
+with the median and slowest update. Budget: median at most 30 ms and slowest at
+most 100 ms, so a slider dragged at 10 updates a second follows the hand. The
+machine may be shared: re-measure a miss before acting on it. Exits non-zero if a
+budget is missed or a setting fails.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ from coursetools.notebooks import notebook_paths, run_with_sweep
 
 BUDGET_S = {"08": 90.0}
 DEFAULT_BUDGET_S = 60.0
-MEDIAN_UPDATE_BUDGET_S = 0.150
+MEDIAN_UPDATE_BUDGET_S = 0.030
+SLOWEST_UPDATE_BUDGET_S = 0.100
 
 
 def main(argv: list[str]) -> int:
     paths = [Path(a).resolve() for a in argv] or notebook_paths()
     ok = True
     print(
-        f"{'notebook':40} {'run s':>7} {'budget':>7} {'updates':>8} {'median ms':>10} {'max ms':>8} {'failed':>7}"
+        f"{'notebook':40} {'run s':>7} {'budget':>7} {'updates':>8} {'median ms':>10} "
+        f"{'max ms':>8} {'failed':>7}  missed (budgets: median {MEDIAN_UPDATE_BUDGET_S * 1e3:.0f} "
+        f"ms, slowest {SLOWEST_UPDATE_BUDGET_S * 1e3:.0f} ms)"
     )
     for path in paths:
         report = run_with_sweep(path)
@@ -39,14 +46,21 @@ def main(argv: list[str]) -> int:
         )
         median = statistics.median(times) if times else float("nan")
         budget = BUDGET_S.get(path.name[:2], DEFAULT_BUDGET_S)
-        ok &= (
-            report["seconds"] <= budget
-            and failed == 0
-            and (not times or median <= MEDIAN_UPDATE_BUDGET_S)
-        )
+        slowest = max(times, default=float("nan"))
+        missed = [
+            what
+            for what, miss in [
+                ("run time", report["seconds"] > budget),
+                ("median update", bool(times) and median > MEDIAN_UPDATE_BUDGET_S),
+                ("slowest update", bool(times) and slowest > SLOWEST_UPDATE_BUDGET_S),
+                ("failed settings", failed > 0),
+            ]
+            if miss
+        ]
+        ok &= not missed
         print(
             f"{path.name:40} {report['seconds']:7.1f} {budget:7.0f} {len(times):8d} "
-            f"{median * 1000:10.1f} {max(times, default=float('nan')) * 1000:8.1f} {failed:7d}",
+            f"{median * 1000:10.1f} {slowest * 1000:8.1f} {failed:7d}  {', '.join(missed)}",
             flush=True,
         )
     print("all budgets met" if ok else "SOME BUDGET MISSED")

@@ -3,6 +3,7 @@
     python -m coursetools save notebooks/01_*.ipynb   # stamp, run in a fresh kernel, clean, save
     python -m coursetools clean notebooks/*.ipynb     # only clean what is saved (no run)
     python -m coursetools stamp notebooks/*.ipynb     # only (re)write the Colab badge and set-up cell
+    python -m coursetools layout                      # code lines per notebook, cells over the cap
 
 "Stamping" writes the repository address from pyproject.toml (the one place
 it is written) into each notebook's Colab badge and Colab set-up cell.
@@ -14,6 +15,7 @@ Saving always cleans, so a notebook saved this way stays small.
 
 from __future__ import annotations
 
+import ast
 import base64
 import io
 import json
@@ -32,6 +34,7 @@ NOTEBOOKS = ROOT / "notebooks"
 MAX_NOTEBOOK_BYTES = 600_000  # a test holds every notebook to this
 SETUP_MARK = "# Colab set-up"
 BADGE_MARK = "colab-badge.svg"
+MAX_CELL_LINES = 30  # a code cell's lines, imports and blank lines aside (tests/test_notebooks.py)
 ALLOWED_MAGICS = {
     "%matplotlib",
     "%config",
@@ -116,6 +119,56 @@ def stamp(nb, name: str) -> None:
         cells.insert(first_code, nbformat.v4.new_code_cell(colab_cell()))
     for i, cell in enumerate(cells):  # stable ids keep diffs small
         cell["id"] = f"cell-{i:03d}"
+
+
+def counted_lines(source: str) -> int:
+    """The lines of a code cell that count toward ``MAX_CELL_LINES``: not blank and
+    not part of an import statement (a parenthesised import counts as imports)."""
+    lines = source.splitlines()
+    python = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
+    imports = set()
+    try:
+        tree = ast.parse(python)
+    except SyntaxError:
+        tree = None
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.update(range(node.lineno, node.end_lineno + 1))
+    return sum(1 for i, ln in enumerate(lines, 1) if ln.strip() and i not in imports)
+
+
+def exempt_from_cap(source: str) -> bool:
+    """Exercise cells and the Colab set-up cell may be longer than ``MAX_CELL_LINES``."""
+    return "EXERCISES[" in source or source.startswith(SETUP_MARK)
+
+
+def layout(nb) -> dict:
+    """{"cells": code cells, "lines": their counted lines in all,
+    "over": [(cell index in nb.cells, counted lines)] of the capped cells over the cap}."""
+    code = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    counts = [(i, counted_lines(src), exempt_from_cap(src)) for i, src in code]
+    return {
+        "cells": len(code),
+        "lines": sum(n for _, n, _ in counts),
+        "over": [(i, n) for i, n, exempt in counts if n > MAX_CELL_LINES and not exempt],
+    }
+
+
+def print_layout(paths) -> int:
+    """Print each notebook's code-cell count and lines, and its cells over the cap."""
+    print(
+        f"{'notebook':42} {'code cells':>10} {'lines':>6}  cells over {MAX_CELL_LINES} lines (index: lines)"
+    )
+    over = 0
+    for path in paths:
+        found = layout(nbformat.read(path, as_version=4))
+        over += len(found["over"])
+        cells = ", ".join(f"{i}: {n}" for i, n in found["over"]) or "-"
+        print(f"{Path(path).name:42} {found['cells']:10d} {found['lines']:6d}  {cells}")
+    print(
+        f"{over} cells over {MAX_CELL_LINES} lines (imports, blank lines, exercise cells and the Colab set-up cell aside)"
+    )
+    return over
 
 
 def execute(nb, timeout: int = 900, env: dict | None = None):
@@ -204,6 +257,9 @@ def save(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["layout"]:
+        print_layout([Path(a) for a in argv[1:]] or notebook_paths())
+        return 0
     if len(argv) < 2 or argv[0] not in {"save", "stamp", "clean"}:
         print(__doc__)
         return 2

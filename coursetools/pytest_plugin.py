@@ -15,7 +15,15 @@ demo and each warning) and, after the last:
   with one drawn from scratch. It fails when a warning was shown anywhere in
   the run (the browser's moves included) or a control setting failed.
 
-So each notebook runs once for all three checks. Enabled in pyproject.toml
+So each notebook runs once for all three checks. nbval's kernels run on the
+numeric path chosen by ``--numeric-path`` (``alt`` in pyproject.toml, see
+``coursetools.numeric_path``): the saved outputs come from the default path, so
+every run compares each pinned output across two numeric paths.
+
+It extends nbval 0.11 through its classes (``IPyNbFile.collect``,
+``RunningKernel``), which are not a public interface: ``NBVAL_RANGE`` is the
+range tested (requirements.txt asks for the same), and another nbval stops the
+run with a message saying so. Enabled in pyproject.toml
 (``-p coursetools.pytest_plugin``). With pytest-xdist, ``--dist loadfile``
 keeps all of a notebook's items, in order, on one worker and its kernel; each
 worker starts one Chromium and one JupyterLab server, the first time it needs
@@ -34,7 +42,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from . import numeric_path
 from .sweep import END_CELL, START_CELL
+
+# The nbval releases whose internals this plugin extends (as in requirements.txt).
+NBVAL_RANGE = ((0, 11), (0, 12))
 
 BROWSER_ITEM = "in JupyterLab: every demo renders and responds"
 # This process's LiveLab, started by the first browser check. It belongs to the
@@ -107,6 +119,10 @@ def live_lab():
 
 
 def pytest_unconfigure(config):
+    if hasattr(config, "course_outer_env"):
+        from nbval.kernel import RunningKernel
+
+        RunningKernel.course_env = config.course_outer_env
     if _LIVE.get("owner") is not config:
         return
     del _LIVE["owner"]
@@ -136,6 +152,30 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=key)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--numeric-path",
+        choices=numeric_path.PATHS,
+        default="default",
+        help="numeric path of nbval's kernels: 'alt' turns numpy's CPU-specific SIMD kernels "
+        "off (pyproject.toml sets it), 'alt-torch' PyTorch's too, 'default' uses what the CPU "
+        "offers, as `python -m coursetools save` does (see coursetools/numeric_path.py)",
+    )
+
+
+def check_nbval_version(version: str) -> None:
+    """Stop with a clear message on an nbval outside ``NBVAL_RANGE``."""
+    low, high = NBVAL_RANGE
+    parts = tuple(int(p) for p in re.findall(r"\d+", version)[:2])
+    if not low <= parts < high:
+        raise pytest.UsageError(
+            f"nbval {version} is installed; coursetools.pytest_plugin extends nbval's classes "
+            f"and is tested with nbval >= {'.'.join(map(str, low))}, < "
+            f"{'.'.join(map(str, high))}: pip install -r requirements.txt (or update the "
+            "plugin and NBVAL_RANGE together)"
+        )
+
+
 def pytest_configure(config):
     _LIVE.setdefault("owner", config)
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
@@ -148,6 +188,14 @@ def pytest_configure(config):
         from nbval.plugin import IPyNbCell, IPyNbFile
     except ImportError:  # nbval not installed: nothing to extend
         return
+    from importlib.metadata import version
+
+    check_nbval_version(version("nbval"))
+    # nbval starts each notebook's kernel in RunningKernel(); it inherits this
+    # process's environment, so the numeric path is set just for that moment.
+    # (A session run inside another, like the canary's, restores the outer one's at its end.)
+    config.course_outer_env = getattr(RunningKernel, "course_env", {})
+    RunningKernel.course_env = numeric_path.environment(config.getoption("numeric_path"))
     if getattr(IPyNbFile, "_course_sweep", False):
         return
     collect = IPyNbFile.collect
@@ -185,6 +233,21 @@ def pytest_configure(config):
         self.__dict__.setdefault("course_executions", []).append((cell_input, msg_id))
         return msg_id
 
+    start = RunningKernel.__init__
+
+    def start_on_numeric_path(self, *args, **kwargs):
+        saved = {name: os.environ.get(name) for name in RunningKernel.course_env}
+        os.environ.update(RunningKernel.course_env)
+        try:
+            start(self, *args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    RunningKernel.__init__ = start_on_numeric_path
     RunningKernel.get_message = get_message_logged
     RunningKernel.execute_cell_input = execute_logged
     IPyNbFile._course_sweep = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validate import check_array
+from .validate import check_array, checked
 
 
 def _as_float(z, name: str = "z") -> np.ndarray:
@@ -27,6 +27,17 @@ def _as_float(z, name: str = "z") -> np.ndarray:
     if isinstance(z, np.ndarray) and z.dtype.kind in "biu":
         z = z.astype(np.float64)
     return check_array(z, name)
+
+
+def _check_z(z):
+    return {"z": _as_float(z)}
+
+
+def _check_scores(z, axis):
+    z = _as_float(z)
+    if z.ndim == 0:
+        raise ValueError("z: expected at least 1 dimension (the classes), got a scalar")
+    return {"z": z}
 
 
 def step(z):
@@ -45,13 +56,13 @@ def step_prime(z):
     return np.zeros_like(z)
 
 
+@checked(_check_z)
 def sigmoid(z):
     """Logistic sigmoid ``1 / (1 + exp(-z))`` in (0, 1), computed without overflow.
 
     For ``z < 0`` it uses the equal form ``exp(z) / (1 + exp(z))``, so
     ``exp`` only ever sees ``-|z| <= 0``.
     """
-    z = _as_float(z)
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
 
@@ -95,6 +106,7 @@ ACTIVATIONS = {
 """``{name: (f, f_prime)}`` for the four activations of the course."""
 
 
+@checked(_check_scores)
 def softmax(z, axis: int = -1):
     """Softmax along ``axis`` (default: the last one): ``exp(z_k) / sum_j exp(z_j)``.
 
@@ -103,19 +115,14 @@ def softmax(z, axis: int = -1):
     Subtracting the maximum first changes nothing mathematically
     (softmax is shift-invariant) and keeps ``exp`` from overflowing.
     """
-    z = _as_float(z)
-    if z.ndim == 0:
-        raise ValueError("z: expected at least 1 dimension (the classes), got a scalar")
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+@checked(_check_scores)
 def log_softmax(z, axis: int = -1):
     """``log(softmax(z))`` computed stably as ``z - logsumexp(z)``; same shape as ``z``."""
-    z = _as_float(z)
-    if z.ndim == 0:
-        raise ValueError("z: expected at least 1 dimension (the classes), got a scalar")
     m = np.max(z, axis=axis, keepdims=True)
     return z - m - np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
 

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from .progress import ProgressBar
-from .validate import check_range
+from .validate import check_range, checked
 
 BASELINE_MSE = 1 / 6
 """Mean squared error of the constant prediction 1 (the target's variance)."""
@@ -38,6 +38,12 @@ ADDING_MODELS = ("rnn", "irnn", "lstm", "gru")
 MODEL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
+def _check_adding_data(n, T, generator=None):
+    check_range(n, "n", low=1, integer=True)
+    check_range(T, "T", low=2, integer=True)
+
+
+@checked(_check_adding_data)
 def make_adding_data(n: int, T: int, generator: torch.Generator | None = None):
     """Draw ``n`` adding-problem sequences of length ``T``.
 
@@ -46,8 +52,6 @@ def make_adding_data(n: int, T: int, generator: torch.Generator | None = None):
     the two marked values. The first marker is uniform over the first half of
     the sequence, the second over the second half.
     """
-    check_range(n, "n", low=1, integer=True)
-    check_range(T, "T", low=2, integer=True)
     values = torch.rand(T, n, generator=generator)
     half = T // 2
     first = torch.randint(0, half, (n,), generator=generator)
@@ -141,6 +145,26 @@ def adding_mse(model: nn.Module, xs: torch.Tensor, ys: torch.Tensor) -> float:
     return loss
 
 
+def train_adding_loop(model, T, steps, batch_size, opt, clip, data_gen, after_step, device=None):
+    """The training loop of ``train_adding``: a fresh batch every step, the
+    squared error, a clipped gradient step. ``after_step(step, loss)`` runs
+    after each step (``train_adding`` records the loss and evaluates there).
+
+    model: maps ``xs (T, B, 2)`` to ``(B,)``; opt: its optimiser; clip: the
+    largest gradient norm (0 or None: no clipping); data_gen: the
+    ``torch.Generator`` of the training batches.
+    """
+    for step in range(1, steps + 1):
+        xs, ys = (t.to(device) for t in make_adding_data(batch_size, T, data_gen))
+        loss = torch.mean((model(xs) - ys) ** 2)
+        opt.zero_grad()
+        loss.backward()
+        if clip:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+        after_step(step, loss.item())
+
+
 def train_adding(
     cell: str,
     T: int = 50,
@@ -158,14 +182,16 @@ def train_adding(
 ) -> dict:
     """Train a ``SequenceRegressor`` on fresh adding-problem batches with Adam.
 
-    Every step draws a new batch (so there is no overfitting to speak of);
-    gradients are clipped to norm ``clip``. Every ``eval_every`` steps the MSE
-    on a fixed held-out set of ``n_eval`` sequences is recorded. Seeded:
-    the same arguments give the same curves on the same machine.
+    Runs ``train_adding_loop`` (every step draws a new batch, so there is no
+    overfitting to speak of; gradients are clipped to norm ``clip``) and
+    keeps the books around it: every ``eval_every`` steps the MSE on a fixed
+    held-out set of ``n_eval`` sequences is recorded. Seeded: the same
+    arguments give the same curves on the same machine.
 
     Returns ``{"cell", "steps": [...], "train": [...] (one loss per step),
     "eval_steps": [...], "eval": [...], "final": last eval MSE, "seconds",
-    "model"}``. ``progress``: a bar counts the steps, then one summary line
+    "model", "opt", "data_gen"}``: the last three let ``train_adding_loop``
+    continue the same run (same optimiser state, same stream of batches). ``progress``: a bar counts the steps, then one summary line
     is printed (``helpers.progress.ProgressBar``). ``forget_bias``: see
     ``SequenceRegressor``.
     """
@@ -182,21 +208,17 @@ def train_adding(
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     train_losses, eval_steps, eval_losses = [], [0], [adding_mse(model, x_eval, y_eval)]
     bar = ProgressBar(steps, MODEL_NAMES[cell], unit="step", enabled=progress)
-    start = time.perf_counter()
-    for step in range(1, steps + 1):
-        xs, ys = (t.to(device) for t in make_adding_data(batch_size, T, data_gen))
-        loss = torch.mean((model(xs) - ys) ** 2)
-        opt.zero_grad()
-        loss.backward()
-        if clip:
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
-        opt.step()
-        train_losses.append(loss.item())
+
+    def after_step(step, loss):
+        train_losses.append(loss)
         if step % eval_every == 0 or step == steps:
             eval_steps.append(step)
             eval_losses.append(adding_mse(model, x_eval, y_eval))
             bar.set_postfix(eval_mse=f"{eval_losses[-1]:.3f}")
         bar.update()
+
+    start = time.perf_counter()
+    train_adding_loop(model, T, steps, batch_size, opt, clip, data_gen, after_step, device)
     seconds = time.perf_counter() - start
     bar.close(
         f"{MODEL_NAMES[cell]}: {steps} steps in {seconds:.1f} s, "
@@ -211,6 +233,8 @@ def train_adding(
         "final": eval_losses[-1],
         "seconds": seconds,
         "model": model,
+        "opt": opt,
+        "data_gen": data_gen,
     }
 
 

@@ -7,7 +7,9 @@ they live beside the reference implementation they compare against.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -77,22 +79,52 @@ def _compare(got, want, rtol: float, atol: float) -> str | None:
         if not np.array_equal(got_arr, want_arr):
             return f"expected {want_arr.tolist()}, got {got_arr.tolist()}"
         return None
-    if not np.all(np.isfinite(got_arr[np.isfinite(want_arr)])):
-        return "the result contains NaN or inf where the reference is finite"
-    diff = np.abs(got_arr - want_arr)
-    bad = diff > atol + rtol * np.abs(want_arr)
+    return _compare_floats(got_arr, want_arr, rtol, atol)
+
+
+def _first(mask) -> tuple:
+    """The index of the first True entry of ``mask`` (``()`` for a scalar)."""
+    return tuple(int(j) for j in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def _compare_floats(got, want, rtol: float, atol: float) -> str | None:
+    """Like ``np.testing.assert_allclose``: NaN matches only NaN, an infinity
+    only itself, finite values within ``atol + rtol * |want|``."""
+
+    def at(i):
+        return f" at index {i}" if i else ""
+
+    finite = np.isfinite(want)
+    bad = finite & ~np.isfinite(got)
+    if np.any(bad):
+        i = _first(bad)
+        return (
+            f"the result contains NaN or inf where the reference is finite{at(i)}: "
+            f"expected {float(want[i]):.6g}, got {float(got[i])}"
+        )
+    bad = ~finite & ~((got == want) | (np.isnan(got) & np.isnan(want)))
+    if np.any(bad):
+        i = _first(bad)
+        return f"expected {float(want[i])}{at(i)} (as the reference gives), got {float(got[i]):.6g}"
+    with np.errstate(invalid="ignore"):  # inf - inf where both are inf
+        diff = np.abs(np.where(finite, got - want, 0.0))
+    bad = diff > atol + rtol * np.abs(np.where(finite, want, 0.0))
     if np.any(bad):
         i = np.unravel_index(np.argmax(np.where(bad, diff, -1)), diff.shape) if diff.ndim else ()
-        where = f" at index {tuple(int(j) for j in i)}" if diff.ndim else ""
         return (
             f"{int(bad.sum())} of {bad.size} values differ; largest difference "
-            f"{float(diff.max()):.3g}{where}: expected {float(want_arr[i]):.6g}, got {float(got_arr[i]):.6g}"
+            f"{float(diff.max()):.3g}{at(tuple(int(j) for j in i))}: "
+            f"expected {float(want[i]):.6g}, got {float(got[i]):.6g}"
         )
     return None
 
 
 def _changed(before, after) -> bool:
-    """True when an array argument, or an array inside a dict/list argument, was modified."""
+    """True when an array or tensor argument, or one inside a dict/list argument, was modified."""
+    if type(before).__module__.startswith("torch") and hasattr(before, "detach"):
+        if type(after) is not type(before):
+            return True
+        before, after = before.detach().cpu().numpy(), after.detach().cpu().numpy()
     if isinstance(before, np.ndarray):
         return not (
             isinstance(after, np.ndarray)
@@ -110,6 +142,59 @@ def _changed(before, after) -> bool:
     return False
 
 
+def same_results(a, b, rtol: float, atol: float) -> bool:
+    """True when two functions' results (values, tuples or dicts of them) agree."""
+    a, b = _as_tuple(a), _as_tuple(b)
+    return len(a) == len(b) and all(_compare(x, y, rtol, atol) is None for x, y in zip(a, b))
+
+
+def _repeat_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """For a failing case: what is wrong when the learner's result depends on
+    something besides its arguments (None when it does not). The learner's
+    prints show once, in the check itself, not again from these calls."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        if any(isinstance(a, np.random.Generator) for a in args):
+            return _global_rng_note(learner, args, rtol, atol)
+        return _kept_state_note(learner, args, rtol, atol)
+
+
+def _kept_state_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """What is wrong when two calls on the same inputs disagree (None when they agree)."""
+    try:
+        first, second = (learner(*copy.deepcopy(args)) for _ in range(2))
+    except Exception:  # noqa: BLE001 - already reported
+        return None
+    if same_results(first, second, rtol, atol):
+        return None
+    return (
+        "called again with the same inputs it gave another result: does it keep something "
+        "between calls (e.g. accumulators created outside the function)?"
+    )
+
+
+def _global_rng_note(learner: Callable, args: tuple, rtol: float, atol: float) -> str | None:
+    """What is wrong when the learner's draws do not come from the
+    ``np.random.Generator`` among its arguments (None when they do)."""
+    state = np.random.get_state()  # noqa: NPY002 - left as the learner had it
+    try:
+        outs = []
+        for seed in (0, 0, 1, 2, 3):
+            np.random.seed(seed)  # noqa: NPY002 - to see whether the answer draws from it
+            outs.append(learner(*copy.deepcopy(args)))
+    except Exception:  # noqa: BLE001 - already reported
+        return None
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    if not same_results(outs[0], outs[1], rtol, atol):
+        return "the same rng gave different draws: draw with the Generator passed in, not a new one"
+    if not all(same_results(outs[0], out, rtol, atol) for out in outs[2:]):
+        return (
+            "your draws depend on the global random state (np.random): "
+            "draw with the Generator passed in (rng.choice, rng.random)"
+        )
+    return None
+
+
 def run_cases(
     name: str,
     learner: Callable,
@@ -122,9 +207,12 @@ def run_cases(
     """Run ``learner(*args)`` and ``reference(*args)`` on every case and compare.
 
     cases: ``[(description, args), ...]``; each call gets its own deep copy of
-        ``args``, and a learner that changes its inputs in place is told so.
-    Outputs may be arrays, numbers, tuples of them or dicts of them, compared
-    with ``|got - want| <= atol + rtol * |want|``.
+        ``args``, and a learner that changes its inputs (arrays or tensors) in
+        place is told so; one that should draw from a ``np.random.Generator``
+        among them but draws from ``np.random`` is told that.
+    Outputs may be arrays, tensors, numbers, tuples of them or dicts of them,
+    compared with ``|got - want| <= atol + rtol * |want|``; NaN matches only
+    NaN and an infinity only itself, as in ``np.testing.assert_allclose``.
     A learner function that raises ``NotImplementedError`` (the untouched
     stub) is reported as "not attempted yet". Prints the verdict and returns a
     ``CheckResult``.
@@ -169,6 +257,8 @@ def run_cases(
                 f"your function changed its input in place ({', '.join(changed)}); work on a copy"
             )
         if problems:
+            note = _repeat_note(learner, args, rtol, atol)
+            problems += [note] if note else []
             failures += 1
             messages.append(f"✗ {description}: " + "; ".join(problems))
         else:

@@ -30,7 +30,9 @@ FLOW_CELLS = ("rnn", "lstm", "gru")
 """The cells ``chain_grad_norms`` knows."""
 
 
-def chain_grad_norms(cell: str, xs, h0, params: dict, dh_T, activation: str = "tanh") -> dict:
+def chain_grad_norms(
+    cell: str, xs, h0, params: dict, dh_T, activation: str = "tanh", crossings: bool = False
+) -> dict:
     """Gradient norms at every state of an unrolled network whose loss reads ``h_T``.
 
     cell: "rnn" (``h_t = f(W_xh x_t + W_hh h_{t-1} + b_h)``, ``f`` = activation,
@@ -42,6 +44,12 @@ def chain_grad_norms(cell: str, xs, h0, params: dict, dh_T, activation: str = "t
     the LSTM also ``"c"``: ``||dL/dc_t||`` (all routes into ``c_t``, through
     ``h_t`` and through ``c_{t+1}``). No overflow warnings: an exploding ReLU
     network reports ``inf``.
+    crossings (LSTM only): also return how the gradient crosses between the
+    two lanes, both ``(T + 1, B)``: ``"h_to_c"[t] = ||dL/dh_t * o_t * tanh'(c_t)||``,
+    the part of ``dL/dc_t`` that comes down from ``h_t`` (0 at ``t = 0``), and
+    ``"c_to_h"[t]``, the part of ``dL/dh_t`` that comes from ``c_{t+1}`` through
+    the input gate, forget gate and candidate of step ``t + 1`` (0 at ``t = T``);
+    the rest of ``dL/dh_t`` comes from ``h_{t+1}`` through its output gate.
     """
     if cell not in FLOW_CELLS:
         raise ValueError(f"cell: expected one of {FLOW_CELLS}, got {cell!r}")
@@ -57,11 +65,17 @@ def chain_grad_norms(cell: str, xs, h0, params: dict, dh_T, activation: str = "t
         _, cache = gru_forward(xs, h0, params)
     dh, dc = np.asarray(dh_T, dtype=float), np.zeros(np.shape(h0))
     h_norms[T] = np.linalg.norm(dh, axis=-1)
+    h_to_c, c_to_h = np.zeros((T + 1, len(h0))), np.zeros((T + 1, len(h0)))
     for t in range(T, 0, -1):  # dh holds dL/dh_t (and dc the part of dL/dc_t from c_{t+1})
         if cell == "lstm":
             o, tanh_c = cache[t - 1][6], cache[t - 1][7]
-            c_norms[t] = np.linalg.norm(dc + dh * o * (1.0 - tanh_c**2), axis=-1)  # all of dL/dc_t
+            down = dh * o * (1.0 - tanh_c**2)  # from h_t into c_t
+            c_norms[t] = np.linalg.norm(dc + down, axis=-1)  # all of dL/dc_t
             step = lstm_step_backward(dh, dc, cache[t - 1])
+            if crossings:
+                h_to_c[t] = np.linalg.norm(down, axis=-1)
+                via_h = lstm_step_backward(dh, -down, cache[t - 1])["h_prev"]  # output gate only
+                c_to_h[t - 1] = np.linalg.norm(step["h_prev"] - via_h, axis=-1)
             dc = step["c_prev"]
         else:
             step = gru_step_backward(dh, cache[t - 1])
@@ -70,6 +84,8 @@ def chain_grad_norms(cell: str, xs, h0, params: dict, dh_T, activation: str = "t
     if cell == "gru":
         return {"h": h_norms}
     c_norms[0] = np.linalg.norm(dc, axis=-1)  # c_0 feeds only c_1
+    if crossings:
+        return {"h": h_norms, "c": c_norms, "h_to_c": h_to_c, "c_to_h": c_to_h}
     return {"h": h_norms, "c": c_norms}
 
 
@@ -95,7 +111,13 @@ def log_norms(norms, decades: int = DECADES) -> np.ndarray:
 
 
 def draw_gradient_flow(
-    ax, lanes, loss_reads=None, decades: int = DECADES, cmap=None, fontsize: float = 9
+    ax,
+    lanes,
+    loss_reads=None,
+    decades: int = DECADES,
+    cmap=None,
+    fontsize: float = 9,
+    crossings=None,
 ) -> dict:
     """Draw empty unrolled chains onto ``ax``, one lane per state, top to bottom.
 
@@ -132,6 +154,11 @@ def draw_gradient_flow(
                 arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.0},
             )  # fmt: skip
         handle["lanes"].append({"edges": edges, "nodes": nodes, "y": y, "ends": (first, last)})
+    handle["crossings"] = []
+    for k_c, k_h in crossings or []:
+        edges = LineCollection([], cmap=cmap, norm=norm, capstyle="butt", alpha=0.7, zorder=1)
+        ax.add_collection(edges)
+        handle["crossings"].append({"edges": edges, "y": (n - 1 - k_c, n - 1 - k_h)})
     ax.annotate(
         "", xy=(0.0, n - 0.45), xytext=(1.0, n - 0.45),
         arrowprops={"arrowstyle": "-|>", "color": COLOR_TEXT, "lw": 0.8},
@@ -145,7 +172,12 @@ def draw_gradient_flow(
 
 
 def show_gradient_flow(
-    handle: dict, norms, state_labels=None, max_width: float = 16.0, min_width: float = 0.5
+    handle: dict,
+    norms,
+    state_labels=None,
+    max_width: float = 16.0,
+    min_width: float = 0.5,
+    crossing_norms=None,
 ) -> None:
     """Set every edge's width and colour from the norms, in place.
 
@@ -156,6 +188,10 @@ def show_gradient_flow(
     Widths and colours are on a log scale: each decade adds the same width,
     from ``min_width`` points (``10^-decades`` and less) to ``max_width``. The
     state dots are drawn only for ``T <= 40``; beyond, they would hide the edges.
+    crossing_norms: one ``(h_to_c, c_to_h)`` per crossing of ``draw_gradient_flow``,
+        each ``(T + 1,)`` as ``chain_grad_norms(..., crossings=True)`` returns them:
+        a dotted edge from ``h_t`` down to ``c_t`` shows ``h_to_c[t]``, one from
+        ``c_t`` to ``h_{t-1}`` shows ``c_to_h[t - 1]`` (a third of the lanes' width).
     """
     decades = handle["decades"]
     for k, (lane, lane_norms) in enumerate(zip(handle["lanes"], norms)):
@@ -174,6 +210,18 @@ def show_gradient_flow(
         if state_labels is not None:
             for text, label in zip(lane["ends"], state_labels[k]):
                 text.set_text(label)
+    for crossing, (h_to_c, c_to_h) in zip(handle.get("crossings", []), crossing_norms or []):
+        T = len(h_to_c) - 1
+        x = np.linspace(0.0, 1.0, T + 1)
+        y_c, y_h = crossing["y"]
+        down = [((x[t], y_h), (x[t], y_c)) for t in range(1, T + 1)]
+        across = [((x[t], y_c), (x[t - 1], y_h)) for t in range(1, T + 1)]
+        logs = np.concatenate([log_norms(h_to_c, decades)[1:], log_norms(c_to_h, decades)[:-1]])
+        crossing["edges"].set_segments(down + across)
+        crossing["edges"].set_array(logs)
+        crossing["edges"].set_linewidths(
+            (min_width + (max_width - min_width) * (logs + decades) / (2 * decades)) / 3
+        )
 
 
 def gradient_colorbar(fig, handle: dict, ax, **kw):

@@ -96,6 +96,20 @@ def perceptron_update(W, b, x, t, lr: float = 1.0):
     return W + lr * np.outer(error, x), b + lr * error
 
 
+def _check_train_perceptron(X, T, epochs, lr, W, b):
+    dims = {}
+    X = check_array(X, "X", ("N", "D"), dims)
+    T = check_array(T, "T", ("N", "K"), dims)
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    if W is not None:
+        W = check_array(W, "W", ("K", "D"), dims)
+    if b is not None:
+        b = check_array(b, "b", ("K",), dims)
+    return {"X": X, "T": T, "W": W, "b": b}
+
+
+@checked(_check_train_perceptron)
 def train_perceptron(X, T, epochs: int = 20, lr: float = 1.0, W=None, b=None):
     """Train a perceptron with ``perceptron_update``, visiting the rows of ``X`` in order.
 
@@ -107,14 +121,9 @@ def train_perceptron(X, T, epochs: int = 20, lr: float = 1.0, W=None, b=None):
       step, ``n`` being the row just visited (the first entry, ``n = -1``, is
       the start).
     """
-    dims = {}
-    X = check_array(X, "X", ("N", "D"), dims)
-    T = check_array(T, "T", ("N", "K"), dims)
-    check_range(epochs, "epochs", low=1, integer=True)
-    check_range(lr, "lr", low=0)
     K, D = T.shape[1], X.shape[1]
-    W = np.zeros((K, D)) if W is None else check_array(W, "W", ("K", "D"), dims).copy()
-    b = np.zeros(K) if b is None else check_array(b, "b", ("K",), dims).copy()
+    W = np.zeros((K, D)) if W is None else W.copy()
+    b = np.zeros(K) if b is None else b.copy()
     history, errors = [(W, b, -1)], []
     for _ in range(epochs):
         for n in range(len(X)):
@@ -176,6 +185,10 @@ def _check_mlp(X, params, f, dims):
     return X
 
 
+def _check_mlp_forward(X, params, f):
+    return {"X": _check_mlp(X, params, f, {})}
+
+
 def init_mlp(D: int, H: int, K: int, rng=None, scale: float = 1.0) -> dict:
     """Random parameters ``{"U": (H, D), "b": (H,), "V": (K, H), "c": (K,)}`` (float64).
 
@@ -194,6 +207,7 @@ def init_mlp(D: int, H: int, K: int, rng=None, scale: float = 1.0) -> dict:
     }
 
 
+@checked(_check_mlp_forward)
 def mlp_forward(X, params: dict, f: str = "tanh"):
     """Forward pass of the two-layer network up to the output scores.
 
@@ -202,7 +216,6 @@ def mlp_forward(X, params: dict, f: str = "tanh"):
     ``a = V h + c`` (before the output function ``g``) for every row.
     Returns ``(a (N, K), h (N, H), cache)``.
     """
-    X = _check_mlp(X, params, f, {})
     z, cache_1 = linear_forward(X, params["U"], params["b"])
     h, cache_f = activation_forward(z, f)
     a, cache_2 = linear_forward(h, params["V"], params["c"])
@@ -222,6 +235,16 @@ def mlp_backward(da, cache) -> dict:
     return {"U": dU, "b": db, "V": dV, "c": dc}
 
 
+def _check_mlp_loss(params, X, T, f, output):
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output: expected 'sigmoid' or 'softmax', got {output!r}")
+    X = _check_mlp(X, params, f, {})
+    if output == "sigmoid":  # softmax targets are checked by cross_entropy
+        T = check_array(T, "T", (X.shape[0], params["V"].shape[0]))
+    return {"X": X, "T": T}
+
+
+@checked(_check_mlp_loss)
 def mlp_loss(params: dict, X, T, f: str = "tanh", output: str = "sigmoid"):
     """Loss of the two-layer network and its gradient with respect to every parameter.
 
@@ -234,14 +257,11 @@ def mlp_loss(params: dict, X, T, f: str = "tanh", output: str = "sigmoid"):
     """
     a, _, cache = mlp_forward(X, params, f)
     if output == "sigmoid":
-        T = check_array(T, "T", a.shape)
         loss = binary_cross_entropy(a, T)
         da = (sigmoid(a) - T) / a.size
-    elif output == "softmax":
+    else:  # softmax
         loss = cross_entropy(a, T)
         da = cross_entropy_grad(a, T)
-    else:
-        raise ValueError(f"output: expected 'sigmoid' or 'softmax', got {output!r}")
     return loss, mlp_backward(da, cache)
 
 
@@ -255,6 +275,19 @@ def mlp_predict(X, params: dict, f: str = "tanh", output: str = "sigmoid"):
     raise ValueError(f"output: expected 'sigmoid' or 'softmax', got {output!r}")
 
 
+def _check_train_mlp(X, T, H, f, output, epochs, lr, rng, n_snapshots):
+    check_range(epochs, "epochs", low=1, integer=True)
+    check_range(lr, "lr", low=0)
+    check_range(n_snapshots, "n_snapshots", low=0, integer=True)
+    X = check_array(X, "X", ("N", "D"))
+    if output == "softmax":
+        T = check_array(T, "T", (X.shape[0],), floating=False)
+    else:
+        check_array(T, "T", (X.shape[0], "K"))
+    return {"X": X, "T": T}
+
+
+@checked(_check_train_mlp)
 def train_mlp(
     X,
     T,
@@ -274,15 +307,7 @@ def train_mlp(
     is a list of ``(epoch, params)`` taken ``n_snapshots`` times, evenly spread
     from epoch 0 (before training) to the end.
     """
-    check_range(epochs, "epochs", low=1, integer=True)
-    check_range(lr, "lr", low=0)
-    check_range(n_snapshots, "n_snapshots", low=0, integer=True)
-    X = check_array(X, "X", ("N", "D"))
-    if output == "softmax":
-        labels = check_array(T, "T", (X.shape[0],), floating=False)
-        K = int(labels.max()) + 1
-    else:
-        K = check_array(T, "T", (X.shape[0], "K")).shape[1]
+    K = int(T.max()) + 1 if output == "softmax" else T.shape[1]  # classes, or outputs
     params = init_mlp(X.shape[1], H, K, rng)
     keep = set(np.linspace(0, epochs, n_snapshots).round().astype(int)) if n_snapshots else set()
     losses, snapshots = np.empty(epochs), []

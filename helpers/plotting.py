@@ -121,21 +121,72 @@ def _background_key(fig: Figure) -> tuple:
     return tuple(key)
 
 
-def _foreground(fig: Figure) -> list:
+def _static(fig: Figure) -> list:
+    """Artists drawn once into a transparent layer and laid over each update: every
+    visible legend whose place is fixed (``live_figure`` fixes a ``loc="best"``
+    legend where its first drawing put it), and artists marked ``_course_static``."""
+    from matplotlib.legend import Legend
+
+    found = []
+    for parent in [*fig.axes, fig]:
+        for artist in parent.get_children():
+            fixed_legend = isinstance(artist, Legend) and getattr(artist, "_loc", 0) != 0
+            if fixed_legend or getattr(artist, "_course_static", False):
+                found.append(artist)
+    return found
+
+
+def _static_key(artists: list) -> tuple:
+    """What the static layer shows: a legend's place, visibility and texts."""
+    key = []
+    for a in artists:
+        texts = a.get_texts() if hasattr(a, "get_texts") else []
+        key.append((id(a), a.get_visible(), repr(getattr(a, "_loc", None)),
+                    tuple(t.get_text() for t in texts)))  # fmt: skip
+    return tuple(key)
+
+
+def _foreground(fig: Figure, static: list = ()) -> list:
     """The artists an update may change: every artist except the axes' patches and axes
-    (ticks, tick labels, grid, axis labels), in drawing order."""
+    (ticks, tick labels, grid, axis labels) and the static ones, in drawing order."""
     front = []
+    static_ids = {id(a) for a in static}
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        skip = {id(ax.patch), id(ax.xaxis), id(ax.yaxis)}
+        skip = {id(ax.patch), id(ax.xaxis), id(ax.yaxis)} | static_ids
         if not ax.axison:
             skip |= {id(spine) for spine in ax.spines.values()}
         children = [a for a in ax.get_children() if id(a) not in skip]
         front += sorted(children, key=lambda a: a.get_zorder())
     axes = {id(ax) for ax in fig.axes}
-    others = [a for a in fig.get_children() if id(a) not in axes and a is not fig.patch]
+    others = [
+        a
+        for a in fig.get_children()
+        if id(a) not in axes and a is not fig.patch and id(a) not in static_ids
+    ]
     return front + sorted(others, key=lambda a: a.get_zorder())
+
+
+def _static_layer(fig: Figure, artists: list):
+    """The static artists drawn on a transparent canvas: ``(rows, cols, rgba)`` of the
+    smallest box that holds them, or None when nothing shows."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    width, height = (int(v) for v in fig.bbox.size)
+    renderer = RendererAgg(width, height, fig.dpi)
+    for artist in artists:
+        if artist.get_visible():
+            artist.draw(renderer)
+    rgba = np.asarray(renderer.buffer_rgba())
+    rows = np.flatnonzero(rgba[..., 3].any(axis=1))
+    cols = np.flatnonzero(rgba[..., 3].any(axis=0))
+    if not rows.size:
+        return None
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    patch = rgba[box].astype(np.float32)
+    return box, patch[..., :3], patch[..., 3:] / 255.0
 
 
 def _draw_nothing(renderer, *args, **kwargs) -> None:
@@ -158,25 +209,46 @@ def render_png(fig: Figure, cache: dict, force: bool = False) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    front = _foreground(fig)
+    static = _static(fig)
+    front = _foreground(fig, static)
     key = _background_key(fig)
     if force or cache.get("key") != key:
-        # A full draw in which the front artists paint nothing: titles and the
-        # rest are still placed as usual (hiding them would move the titles).
-        for artist in front:
+        # A full draw in which the front and static artists paint nothing: titles and
+        # the rest are still placed as usual (hiding them would move the titles).
+        for artist in front + static:
             artist.draw = _draw_nothing
         try:
             canvas.draw()
         finally:
-            for artist in front:
+            for artist in front + static:
                 del artist.draw
         cache["key"], cache["background"] = key, canvas.copy_from_bbox(fig.bbox)
+    if force or cache.get("static_key") != _static_key(static):
+        cache["static_key"], cache["static"] = _static_key(static), _static_layer(fig, static)
     canvas.restore_region(cache["background"])
     renderer = canvas.get_renderer()
     for artist in front:
         if artist.get_visible():
             artist.draw(renderer)
+    if cache["static"] is not None:  # lay the static layer over (alpha blending)
+        import numpy as np
+
+        box, rgb, alpha = cache["static"]
+        pixels = np.asarray(canvas.buffer_rgba())
+        under = pixels[box][..., :3].astype(np.float32)
+        pixels[box][..., :3] = (rgb * alpha + under * (1 - alpha) + 0.5).astype(np.uint8)
     return _encode_png(canvas)
+
+
+def fix_best_legends(fig: Figure) -> None:
+    """Pin every ``loc="best"`` legend where the last drawing put it (same pixels), so a
+    demo's legend stays put while a slider moves and is drawn once (``render_png``)."""
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    for legend in legends:
+        if legend is None or getattr(legend, "_loc", None) != 0:
+            continue
+        box, anchor = legend.get_window_extent(), legend.get_bbox_to_anchor()
+        legend._loc = ((box.x0 - anchor.x0) / anchor.width, (box.y0 - anchor.y0) / anchor.height)
 
 
 def live_figure(
@@ -221,6 +293,7 @@ def live_figure(
             if not relayout and "laid_out" not in cache:
                 figure_png(fig)  # one full draw lays the figure out with every artist in place,
                 fig.set_layout_engine("none")  # then that layout is kept
+                fix_best_legends(fig)
                 cache["laid_out"] = True
             image.value = render()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
@@ -13,13 +12,17 @@ def seed_all(seed: int = 0) -> np.random.Generator:
 
     Returns a fresh ``np.random.Generator`` seeded with ``seed``, the generator
     the course's numpy code uses.
+
+    Python's string hashing (the order of a set of strings) is not seeded: it is
+    fixed by ``PYTHONHASHSEED`` only when the interpreter starts, so setting it
+    here would change nothing in the running kernel. Iterate over sorted sets
+    where order matters.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)  # noqa: NPY002 - seeds code that uses the legacy API
-    os.environ["PYTHONHASHSEED"] = str(seed)
     try:
         import torch
     except ImportError:  # torch is optional for the numpy-only notebooks

@@ -13,7 +13,8 @@ The per-step functions are the bare math and trust their callers.
 
 Sections: the vanilla RNN (``rnn_*``), the gated cells (``lstm_*``,
 ``gru_*``), the bridge from torch modules (``params_from_torch``), then the
-input checks and notebook 07's LSTM checker.
+input checks. (Notebook 07's LSTM and GRU exercises are checked in
+``helpers.exercises.nb07``, against ``lstm_step_forward`` and ``gru_step_forward``.)
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ def rnn_step_backward(dh, cache):
     }
 
 
+def _check_rnn_forward(xs, h0, params):
+    xs, h0, params = _check_rnn_inputs(xs, h0, params)
+    return {"xs": xs, "h0": h0, "params": params}
+
+
+@checked(_check_rnn_forward)  # the inputs are checked once, before the loop
 def rnn_forward(xs, h0, params):
     """Run the RNN over whole sequences, keeping every step for the backward pass.
 
@@ -69,7 +76,6 @@ def rnn_forward(xs, h0, params):
     (``hs[t]`` is the state after reading ``xs[t]``) and ``cache`` the list of
     the steps' caches, in time order.
     """
-    xs, h0, params = _check_rnn_inputs(xs, h0, params)  # once, before the loop
     h, hs, caches = h0, [], []
     for x in xs:  # x = xs[t], (B, D)
         h, cache = rnn_step_forward(x, h, params)
@@ -314,6 +320,11 @@ def gru_backward(dhs, cache):
 # ============================================================================
 
 
+def _check_params_from_torch(module, layer, reverse) -> None:
+    _check_torch_module(module, layer, reverse)
+
+
+@checked(_check_params_from_torch)
 def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
     """Copy one layer (and direction) of an ``nn.RNN`` (tanh), ``nn.LSTM`` or
     ``nn.GRU`` into a numpy dict, in the module's dtype.
@@ -326,7 +337,6 @@ def params_from_torch(module, layer: int = 0, reverse: bool = False) -> dict:
     ``nn.GRU``: ``{"W_xh": (3H, D), "W_hh": (3H, H), "b_xh": (3H,),
     "b_hh": (3H,)}`` (gates reset, update, new): the biases stay separate.
     """
-    _check_torch_module(module, layer, reverse)
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
 
     def get(kind):  # get("weight_ih") is module.weight_ih_l0 as a numpy array

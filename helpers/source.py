@@ -16,7 +16,7 @@ def show_source(obj) -> None:
             f"show_source: expected a function, class or module, got {type(obj).__name__}"
         )
     source = inspect.getsource(obj).rstrip()
-    path = Path(inspect.getsourcefile(obj))
+    path = Path(inspect.getsourcefile(inspect.unwrap(obj)))  # @checked: the function's own file
     where = f"{path.parent.name}/{path.name}"
     markdown = f"`{where}`\n```python\n{source}\n```"
     display({"text/markdown": markdown, "text/plain": f"# {where}\n{source}"}, raw=True)

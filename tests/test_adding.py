@@ -18,6 +18,7 @@ from helpers.adding import (
     param_count,
     smooth,
     train_adding,
+    train_adding_loop,
 )
 
 
@@ -83,6 +84,23 @@ def test_short_training_run_reduces_the_loss():
         "gru", T=10, hidden_size=16, steps=150, lr=1e-2, progress=False, eval_every=50
     )
     assert again["eval"] == run["eval"]  # seeded
+
+
+def test_the_shown_loop_is_the_training_of_train_adding():
+    # train_adding only keeps the books around train_adding_loop: the bare loop, run by
+    # hand from the same seeds, gives the same training losses and the same weights
+    torch.set_num_threads(1)
+    run = train_adding("lstm", T=8, hidden_size=4, steps=5, n_eval=20, progress=False)
+    torch.manual_seed(0)
+    model = SequenceRegressor("lstm", hidden_size=4)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    seen = []
+    data_gen = torch.Generator().manual_seed(1)
+    train_adding_loop(model, 8, 5, 64, opt, 1.0, data_gen, lambda s, l: seen.append((s, l)))
+    assert [s for s, _ in seen] == [1, 2, 3, 4, 5]
+    assert [l for _, l in seen] == run["train"]
+    for a, b in zip(model.parameters(), run["model"].parameters()):
+        assert torch.equal(a, b)
 
 
 def test_progress_ends_with_one_summary_line(capsys):

@@ -6,13 +6,16 @@ that index is unreachable from CI), the rest of the course from the top-level
 ``requirements.txt``, on a Python the course supports; the README's Binder
 badge opens JupyterLab on the first notebook.
 
-Install check: the Binder requirements go into a fresh virtual environment
-here, as far as this machine's package sources allow: the CPU-index line is
-dropped and torch pinned to the 2.13.0 CPU build on this machine's disk (an
-unpinned torch would pull a multi-gigabyte CUDA build), then the course's
-imports and JupyterLab's widget extension are checked in that environment.
-uv makes the environment and installs into it (pip's resolver reads the same
-requirement lines; uv does the same work about eight times faster here);
+Install check: ``binder/requirements.txt`` as Binder reads it (and through it the
+top-level ``requirements.txt``) goes into a fresh virtual environment here, every
+line as written but one: the CPU-index line, which the static check above holds to
+exactly that index and which this machine cannot reach. torch comes from the
+2.13.0 CPU build on this machine's disk, chosen by a constraint (``torch==2.13.0``)
+that narrows the file's own torch line rather than replacing it, so a torch line
+that build does not satisfy fails here too. Then the course's imports and
+JupyterLab's widget extension are checked in that environment. uv makes the
+environment and installs into it (pip's resolver reads the same requirement
+lines; uv does the same work about eight times faster here);
 ``COURSE_SKIP_INSTALL_TEST=1`` skips it.
 """
 
@@ -137,24 +140,25 @@ def test_binder_requirements_install_in_fresh_venv(tmp_path):
         pytest.skip(f"{LOCAL_TORCH} is not on this machine's disk ({url}); not downloading it")
     wheels = Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)).parent
 
-    local = []
-    for line in (tree / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        if CPU_INDEX in line:
-            continue  # unreachable here: the one line not tried
-        local.append(LOCAL_TORCH if re.match(r"\s*torch\b", line) else line)
-    (tree / "binder" / "requirements-local.txt").write_text("\n".join(local) + "\n")
+    real = (tree / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    offline = [ln for ln in real if ln.split(" #")[0].strip() != f"--extra-index-url {CPU_INDEX}"]
+    assert len(offline) == len(real) - 1, "binder/requirements.txt: one CPU-index line expected"
+    # beside the real file, so its `-r ../requirements.txt` reads the real top-level file
+    (tree / "binder" / "requirements-offline.txt").write_text("\n".join(offline) + "\n")
+    (tmp_path / "local-torch.txt").write_text(LOCAL_TORCH + "\n")
     subprocess.run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
     python = str(venv / "bin" / "python")
     # repo2docker runs pip from the repository's root
     install = subprocess.run(
         [*uv, "pip", "install", "--quiet", "--python", python, "--find-links", str(wheels),
-         "-r", "binder/requirements-local.txt"],
+         "--constraint", str(tmp_path / "local-torch.txt"), "-r", "binder/requirements-offline.txt"],
         cwd=tree, capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
     assert install.returncode == 0, f"install failed:\n{install.stderr[-4000:]}"
+    # no PYTHONPATH: Binder has none, and helpers must come from the install
     check = subprocess.run(
         [python, "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     line = next((ln for ln in check.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert check.returncode == 0 and line, check.stdout + check.stderr

@@ -119,3 +119,49 @@ def test_picture_has_one_chain_per_lane_and_widths_follow_the_norm():
     show_gradient_flow(handle, [np.ones(3)] * 3)  # T changes: the chains are rebuilt in place
     assert len(handle["lanes"][2]["edges"].get_segments()) == 2
     plt.close(fig)
+
+
+def _lstm_setting(seed=3):
+    torch.manual_seed(seed)
+    params = params_from_torch(torch.nn.LSTM(D, H).double())
+    rng = np.random.default_rng(seed)
+    return params, rng.standard_normal((T, B, D)), rng.standard_normal((B, H))
+
+
+def test_lstm_crossings_split_the_gradient_between_the_lanes():
+    params, xs, dh_T = _lstm_setting()
+    h0 = np.zeros((B, H))
+    out = chain_grad_norms("lstm", xs, h0, params, dh_T, crossings=True)
+    assert set(out) == {"h", "c", "h_to_c", "c_to_h"}
+    assert out["h_to_c"].shape == out["c_to_h"].shape == (T + 1, B)
+    assert np.all(out["h_to_c"][0] == 0) and np.all(out["c_to_h"][T] == 0)
+    # at the last step c_T receives gradient only from h_T: all of dL/dc_T came down
+    np.testing.assert_allclose(out["h_to_c"][T], out["c"][T], rtol=1e-12)
+    # without the output gate's hidden weights, all of dL/dh_t comes across from c_{t+1}
+    no_o = dict(params, W_hh=params["W_hh"].copy())
+    no_o["W_hh"][3 * H :] = 0.0
+    out = chain_grad_norms("lstm", xs, h0, no_o, dh_T, crossings=True)
+    np.testing.assert_allclose(out["c_to_h"][:T], out["h"][:T], rtol=1e-10)
+    # with only the output gate's hidden weights, nothing comes across
+    only_o = dict(params, W_hh=params["W_hh"].copy())
+    only_o["W_hh"][: 3 * H] = 0.0
+    out = chain_grad_norms("lstm", xs, h0, only_o, dh_T, crossings=True)
+    np.testing.assert_allclose(out["c_to_h"], 0.0, atol=1e-15)
+    assert np.all(out["h"][:T] > 0)
+
+
+def test_crossings_are_drawn_between_the_two_lstm_lanes():
+    params, xs, dh_T = _lstm_setting()
+    out = chain_grad_norms("lstm", xs[:, :1], np.zeros((1, H)), params, dh_T[:1], crossings=True)
+    fig, ax = plt.subplots()
+    handle = draw_gradient_flow(ax, ["LSTM $c_t$", "LSTM $h_t$"], crossings=[(0, 1)])
+    lanes = [out["c"][:, 0], out["h"][:, 0]]
+    show_gradient_flow(handle, lanes, crossing_norms=[(out["h_to_c"][:, 0], out["c_to_h"][:, 0])])
+    edges = handle["crossings"][0]["edges"]
+    segments = edges.get_segments()
+    assert len(segments) == 2 * T  # T down from h_t to c_t, T across from c_t to h_{t-1}
+    down, across = np.array(segments[:T]), np.array(segments[T:])
+    assert np.all(down[:, 0, 0] == down[:, 1, 0])  # vertical
+    assert np.all(across[:, 0, 0] > across[:, 1, 0])  # one step back
+    assert np.all(edges.get_linewidths() < max(handle["lanes"][0]["edges"].get_linewidths()))
+    plt.close(fig)

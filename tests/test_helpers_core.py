@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import random
 
 import numpy as np
@@ -107,7 +108,9 @@ def test_seed_all_makes_every_generator_repeat():
         rng = seed_all(7)
         return random.random(), np.random.rand(), rng.normal(), torch.rand(1).item()  # noqa: NPY002
 
+    environ = dict(os.environ)
     assert draw() == draw()
+    assert dict(os.environ) == environ, "seed_all changes the environment (it cannot seed hashing)"
     with pytest.raises(ValueError, match="non-negative integer"):
         seed_all(-1)
     with pytest.raises(ValueError):

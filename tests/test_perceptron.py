@@ -229,15 +229,9 @@ def test_mlp_gradients_solution_is_the_course_backward_pass():
 
 
 def test_exercise_verdicts_say_what_differs(capsys):
-    """Moved from the old test_checkers_perceptron: the verdict names the problem."""
-    from helpers.activations import sigmoid, step
+    """The verdict names the problem (in-place changes: tests/test_checking.py)."""
+    from helpers.activations import sigmoid
     from helpers.exercises import EXERCISES
-
-    def update_in_place(W, b, x, t, lr):
-        y = step(W @ x + b)
-        W += lr * np.outer(t - y, x)
-        b += lr * (t - y)
-        return W, b
 
     def sigmoid_prime_no_return(z):
         s = sigmoid(z)
@@ -247,8 +241,6 @@ def test_exercise_verdicts_say_what_differs(capsys):
         e = np.exp(z)
         return e / e.sum(axis=-1, keepdims=True)
 
-    assert not EXERCISES["01-perceptron-update"].check(update_in_place)
-    assert "changed its input in place" in capsys.readouterr().out
     assert not EXERCISES["01-sigmoid-prime"].check(sigmoid_prime_no_return)
     assert "forget `return`" in capsys.readouterr().out
     assert not EXERCISES["01-softmax"].check(softmax_naive)

@@ -14,11 +14,14 @@ import base64
 import contextlib
 import io
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
+from coursetools import numeric_path
 from coursetools.browser import unavailable
+from coursetools.pytest_plugin import NBVAL_RANGE, check_nbval_version
 
 SETUP = """\
 import numpy as np
@@ -84,7 +87,7 @@ def tiny_png() -> bytes:
     return buffer.getvalue()
 
 
-def run_nbval(tmp_path, cells, saved_outputs=None) -> tuple[int, str]:
+def run_nbval(tmp_path, cells, saved_outputs=None, options=()) -> tuple[int, str]:
     """Run pytest with the plugin on a notebook of ``cells``, inside this process (so
     its browser check uses this worker's JupyterLab); returns (exit code, output).
 
@@ -106,7 +109,7 @@ def run_nbval(tmp_path, cells, saved_outputs=None) -> tuple[int, str]:
         code = pytest.main(
             ["-p", "coursetools.pytest_plugin", "--nbval-lax", "--nbval-current-env",
              "-p", "no:cacheprovider", "--capture=sys", "-q", "-rA", "--rootdir", str(tmp_path),
-             str(path)]
+             *options, str(path)]
         )  # fmt: skip
     return int(code), out.getvalue()
 
@@ -184,3 +187,43 @@ def test_executed_notebook_shows_the_run_as_jupyterlab_would():
     assert cells[1].outputs == [] and cells[2].outputs == []
     assert [o["output_type"] for o in cells[3].outputs] == ["execute_result"]
     assert nb.cells[0].get("outputs") == []  # the notebook given is left as it was
+
+
+def expected_on(path: str) -> str:
+    """What ``numeric_path.describe()`` prints in a kernel on ``path``, from this
+    process (the tests themselves run on the default path)."""
+    here = numeric_path.describe()
+    if path == "default":
+        return here
+    torch_capability = "DEFAULT" if path == "alt-torch" else here.rsplit(": ", 1)[1]
+    return f"numpy SIMD beyond its baseline: []; PyTorch CPU capability: {torch_capability}"
+
+
+@pytest.mark.parametrize("path", numeric_path.PATHS)
+def test_kernels_run_on_the_numeric_path_asked_for(tmp_path, path):
+    """--numeric-path puts nbval's kernel on that path: a pinned cell printing
+    which SIMD kernels the kernel's numpy and PyTorch use matches that path's line."""
+    cell = "# NBVAL_CHECK_OUTPUT\nfrom coursetools.numeric_path import describe\nprint(describe())"
+    output = nbformat.v4.new_output("stream", name="stdout", text=expected_on(path) + "\n")
+    code, out = run_nbval(
+        tmp_path, [cell], saved_outputs={0: [output]}, options=[f"--numeric-path={path}"]
+    )
+    assert code == 0, out[-3000:]
+
+
+def test_another_nbval_stops_the_run_with_a_clear_message():
+    low, high = NBVAL_RANGE
+    check_nbval_version(".".join(map(str, low)) + ".0")
+    for version in ["0.10.0", ".".join(map(str, high)) + ".0", "1.0"]:
+        with pytest.raises(pytest.UsageError, match=f"nbval {version} is installed"):
+            check_nbval_version(version)
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run runs the suite the way the README tells everyone to, word for word."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^python -m pytest.*$", readme, re.M)
+    assert command, "README: no `python -m pytest ...` line in a code block"
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command.group() in ci, f".ci/run does not run {command.group()!r}"

@@ -3,8 +3,14 @@
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime, softmax, step
-from ..perceptron import init_mlp, logic_dataset, perceptron_update
-from . import Exercise, register
+from ..perceptron import (
+    init_mlp,
+    linear_backward,
+    logic_dataset,
+    mlp_backward,
+    perceptron_update,
+)
+from .core import Exercise, register
 
 
 def mlp_gradients(X, T, params):
@@ -120,6 +126,10 @@ def _softmax_cases():
             "a batch mixing rows near 1000 with rows near 0",
             (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, -1.0]]),),
         ),
+        (
+            "a row spanning 1000 (from -500 to 500): exp of the span overflows",
+            (np.array([[-500.0, 0.0, 500.0], [2.0, 1.0, 0.0]]),),
+        ),
     ]
 
 
@@ -206,6 +216,7 @@ register(
         "the backward pass of the XOR network",
         reference=mlp_gradients,
         cases=_mlp_cases,
+        answer_in=[mlp_backward, linear_backward],
         hints=[
             "Run the forward pass first and keep h and y: every gradient below needs one of them. "
             "Then go backwards through the five lines of the derivation, one variable at a time.",
@@ -246,7 +257,10 @@ register(
         cases=_softmax_cases,
         hints=[
             "Softmax does not change when you add the same number to every score of a row.",
-            "Subtract each row's own maximum (keepdims=True) before np.exp, then divide by the row sum.",
+            "Which number makes every exponent safe? After subtracting a row's maximum every score "
+            "is <= 0, so np.exp gives values in (0, 1]: no overflow, and the largest is exactly 1. "
+            "The rows are the last axis (axis=-1), for a vector and for a batch alike.",
+            "e = np.exp(z - z.max(axis=-1, keepdims=True)); return e / e.sum(axis=-1, keepdims=True)",
         ],
         mistakes=[
             (
@@ -264,6 +278,13 @@ register(
                 ),
             ),
             ("no exp: the scores divided by their sum", lambda z: z / z.sum(-1, keepdims=True)),
+            (
+                "each row's minimum subtracted: exp(max − min) overflows when a row spans more "
+                "than 709; subtract the maximum",
+                lambda z: (lambda e: e / e.sum(-1, keepdims=True))(
+                    np.exp(z - z.min(-1, keepdims=True))
+                ),
+            ),
         ],
         atol=1e-12,
     ),

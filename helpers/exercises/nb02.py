@@ -3,9 +3,9 @@ then the loop over time that makes it a recurrent network."""
 
 import numpy as np
 
-from ..checking import run_cases
 from ..scratch import rnn_backward, rnn_forward, rnn_step_forward
-from . import Exercise, register
+from .core import Exercise, register
+from .rnn_inputs import rnn_params, rnn_step_inputs
 
 
 def rnn_step(x, h_prev, params):
@@ -17,25 +17,9 @@ def rnn_step(x, h_prev, params):
     return np.tanh(x @ params["W_xh"].T + h_prev @ params["W_hh"].T + params["b_h"])
 
 
-def _params(rng, D, H, scale=0.8):
-    return {
-        "W_xh": rng.normal(0, scale, (H, D)),
-        "W_hh": rng.normal(0, scale, (H, H)),
-        "b_h": rng.normal(0, 0.5, H),
-    }
-
-
-def _step_inputs(rng):
-    """``(description, x, h_prev, params)`` for one step, B = 1 and H = 1 included
-    (also notebook 04's cases)."""
-    for B, D, H in [(1, 1, 1), (1, 3, 2), (4, 2, 3), (3, 5, 4)]:
-        x, h_prev = rng.normal(size=(B, D)), np.tanh(rng.normal(size=(B, H)))
-        yield f"B={B}, D={D}, H={H}", x, h_prev, _params(rng, D, H)
-
-
 def _step_cases():
     rng = np.random.default_rng(20)
-    return [(name, (x, h_prev, params)) for name, x, h_prev, params in _step_inputs(rng)]
+    return [(name, (x, h_prev, params)) for name, x, h_prev, params in rnn_step_inputs(rng)]
 
 
 def _forward_cases():
@@ -44,13 +28,14 @@ def _forward_cases():
     for T, B, D, H in [(1, 1, 1, 1), (1, 2, 3, 2), (5, 1, 2, 3), (6, 3, 4, 5)]:
         xs, h0 = rng.normal(size=(T, B, D)), rng.normal(0, 0.5, (B, H))
         dhs = rng.normal(size=(T, B, H))  # to test the caches with rnn_backward
-        cases.append((f"T={T}, B={B}, D={D}, H={H}", (xs, h0, _params(rng, D, H), dhs)))
+        cases.append((f"T={T}, B={B}, D={D}, H={H}", (xs, h0, rnn_params(rng, D, H), dhs)))
     return cases
 
 
 def _with_backward(forward):
-    """``forward``'s states (return value 1) and the gradients ``rnn_backward``
-    gets from its caches (return value 2)."""
+    """``forward`` called on ``(xs, h0, params)``, returning its states (return
+    value 1) and the gradients ``rnn_backward`` gets from its caches and ``dhs``
+    (return value 2): the caches are compared by what they are for."""
 
     def run(xs, h0, params, dhs):
         hs, caches = forward(xs, h0, params)
@@ -64,13 +49,6 @@ def _with_backward(forward):
         return hs, grads
 
     return run
-
-
-def _check_forward(learner):
-    return run_cases(
-        "rnn_forward", _with_backward(learner), _with_backward(rnn_forward), _forward_cases(),
-        rtol=1e-9, atol=1e-12, quiet=True,
-    )  # fmt: skip
 
 
 # ---- classic mistakes -------------------------------------------------------
@@ -117,6 +95,7 @@ register(
         "one step of the RNN for a batch",
         reference=rnn_step,
         cases=_step_cases,
+        answer_in=[rnn_step_forward],
         hints=[
             "Rows are examples: x is (B, D) and W_xh is (H, D), so the input's share is x @ W_xh.T, of shape (B, H).",
             "Add the previous state's share h_prev @ params['W_hh'].T and the bias (broadcast over the rows), then np.tanh.",
@@ -148,7 +127,8 @@ register(
         "02-rnn-forward",
         "the RNN over whole sequences: the loop over time",
         reference=rnn_forward,
-        checker=_check_forward,
+        cases=_forward_cases,
+        adapt=_with_backward,
         hints=[
             "Start from h = h0 and call rnn_step_forward(xs[t], h, params) for t = 0 .. T-1 in order; each call returns the new h and that step's cache.",
             "Feed each new h into the next step, and keep every h and every cache in two lists (the backward pass of notebook 04 needs every step's cache, in time order).",
@@ -166,6 +146,8 @@ register(
             ("only the last step's cache is kept", _forward_last_cache_only),
             ("the sequence is read backwards in time", _forward_reversed_time),
         ],
+        rtol=1e-9,
+        atol=1e-12,
     ),
     Exercise(
         "02-param-count",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..scratch import last_states, rnn_forward
-from . import Exercise, register
+from .core import Exercise, register
 
 
 def bidirectional_states(xs, params_fwd, params_bwd):
@@ -76,7 +76,13 @@ def _bidirectional_cases():
 def _stacked_cases():
     rng = np.random.default_rng(5)
     cases = []
-    for T, B, D, H, L in [(1, 1, 2, 3, 1), (4, 2, 3, 2, 2), (5, 3, 2, 4, 3), (4, 2, 3, 3, 2)]:
+    for T, B, D, H, L in [
+        (1, 1, 2, 3, 1),
+        (4, 2, 3, 2, 2),
+        (5, 3, 2, 4, 3),
+        (4, 2, 3, 3, 2),
+        (3, 4, 2, 3, 2),  # B != L: h_n's axes cannot be mixed up unnoticed
+    ]:
         layers = [_params(rng, D if k == 0 else H, H) for k in range(L)]
         cases.append(
             (
@@ -104,6 +110,11 @@ def _stacked_h_n_top_only(xs, layer_params):
 def _stacked_h_n_reversed(xs, layer_params):
     output, h_n = stacked_states(xs, layer_params)
     return output, h_n[::-1]
+
+
+def _stacked_h_n_batch_first(xs, layer_params):
+    output, h_n = stacked_states(xs, layer_params)
+    return output, np.stack(list(h_n), axis=1)
 
 
 def _stacked_output_bottom(xs, layer_params):
@@ -225,6 +236,10 @@ register(
                 _stacked_h_n_top_only,
             ),
             ("h_n in the wrong order: PyTorch puts layer 1 first", _stacked_h_n_reversed),
+            (
+                "h_n stacked along axis 1, (B, L, H): PyTorch's h_n is (L, B, H), layers first",
+                _stacked_h_n_batch_first,
+            ),
             (
                 "output is the bottom layer's states: PyTorch's output is the top layer's",
                 _stacked_output_bottom,

@@ -4,17 +4,16 @@ the shared weights' gradients."""
 
 import numpy as np
 
-from ..checking import FAILED, PASSED, CheckResult, run_cases
 from ..numerics import numerical_gradient, rel_error
 from ..scratch import RNN_KEYS, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
-from . import Exercise, register
-from .nb02 import _params, _step_inputs
+from .core import Exercise, register
+from .rnn_inputs import rnn_params, rnn_step_inputs
 
 
 def _step_cases():
     rng = np.random.default_rng(40)
     cases = []
-    for name, x, h_prev, params in _step_inputs(rng):
+    for name, x, h_prev, params in rnn_step_inputs(rng):
         _, cache = rnn_step_forward(x, h_prev, params)
         cases.append((name, (rng.normal(size=h_prev.shape), cache)))
     return cases
@@ -22,7 +21,7 @@ def _step_cases():
 
 def _sequence(rng, T, B, D, H):
     xs, h0 = rng.normal(size=(T, B, D)), rng.normal(0, 0.5, (B, H))
-    return xs, h0, _params(rng, D, H), rng.normal(size=(T, B, H))
+    return xs, h0, rnn_params(rng, D, H), rng.normal(size=(T, B, H))
 
 
 def _loop_cases():
@@ -35,13 +34,8 @@ def _loop_cases():
     return cases
 
 
-def _check_loop(learner):
-    """Against the reference on every case, then against central differences."""
-    result = run_cases(
-        "rnn_backward", learner, rnn_backward, _loop_cases(), rtol=1e-9, atol=1e-12, quiet=True
-    )
-    if result.status != PASSED:
-        return result
+def _central_differences(learner) -> str:
+    """Once every case passed: the learner's gradients against central differences."""
     xs, h0, params, dhs = _sequence(np.random.default_rng(42), 5, 2, 3, 4)
     point = {**params, "xs": xs, "h0": h0}
 
@@ -53,12 +47,8 @@ def _check_loop(learner):
     grads = learner(dhs, rnn_forward(xs, h0, params)[1])
     worst = max(rel_error(grads[k], numeric[k]) for k in point)
     if worst < 1e-7:
-        message = (
-            f"✓ agrees with central differences on T=5, B=2 (largest relative error {worst:.0e})"
-        )
-        return CheckResult(result.name, PASSED, result.messages + [message])
-    message = f"✗ differs from central differences (largest relative error {worst:.1e})"
-    return CheckResult(result.name, FAILED, result.messages + [message])
+        return f"✓ agrees with central differences on T=5, B=2 (largest relative error {worst:.0e})"
+    return f"✗ differs from central differences (largest relative error {worst:.1e})"
 
 
 # ---- classic mistakes: the step ------------------------------------------------
@@ -160,7 +150,8 @@ register(
         "04-bptt-loop",
         "backpropagation through time: the loop",
         reference=rnn_backward,
-        checker=_check_loop,
+        cases=_loop_cases,
+        also=_central_differences,
         hints=[
             "Walk the steps backwards, t = T-1 down to 0. Step t's state gets error from two places: its own output (dhs[t]) and step t+1, through W_hh. Keep the second in a variable dh_next, zero before the loop (nothing comes after the last step).",
             "At each step call rnn_step_backward(dhs[t] + dh_next, cache[t]); the new dh_next is that step's 'h_prev' gradient, and its 'x' gradient goes into dxs[t].",
@@ -188,6 +179,8 @@ register(
                 _loop(forward_in_time=True),
             ),
         ],
+        rtol=1e-9,
+        atol=1e-12,
     ),
     Exercise(
         "04-truncation-k",

@@ -8,7 +8,7 @@ from ..gradients import (
     grad_norms_back,
     jacobian_product,
 )
-from . import Exercise, register
+from .core import Exercise, register
 
 # --- 05-grad-norms-back: the product of Jacobians, one step at a time ---------------
 
@@ -160,6 +160,16 @@ register(
 # --- 05-jacobian-product: dh_T/dh_0 itself ----------------------------------------------
 
 
+def _relu_states(rng, T, H):
+    """ReLU states ``(T, H)`` with a different set of H // 2 + 1 active units at
+    every step: the product is not zero, and its order matters."""
+    hs = np.zeros((T, H))
+    for t in range(T):
+        active = rng.permutation(H)[: H // 2 + 1]
+        hs[t, active] = 0.2 + np.abs(rng.standard_normal(len(active)))
+    return hs
+
+
 def _jacobian_cases():
     rng = np.random.default_rng(6)
     cases = []
@@ -171,7 +181,10 @@ def _jacobian_cases():
         (6, 4, "relu"),
     ]:
         W_hh = rng.standard_normal((H, H)) + np.triu(np.ones((H, H)))  # not symmetric
-        cases.append((f"T={T}, H={H}, {name}", (_states(rng, (T, H), name), W_hh, name)))
+        hs = _relu_states(rng, T, H) if name == "relu" else _states(rng, (T, H), name)
+        active = f" ({H // 2 + 1} of the {H} units active, a different set at each step)"
+        what = f"T={T}, H={H}, {name}" + (active if name == "relu" else "")
+        cases.append((what, (hs, W_hh, name)))
     return cases
 
 

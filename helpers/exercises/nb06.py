@@ -13,7 +13,7 @@ from ..charmodel import (
 )
 from ..gradients import clip_by_norm
 from ..scratch import RNN_KEYS, rnn_step_forward
-from . import Exercise, register
+from .core import Exercise, register
 
 # ---------------------------------------------------------------- 06-output-layer
 
@@ -64,9 +64,11 @@ register(
         hints=[
             "Compute all logits at once: ys = hs @ W_hy.T + b_y has shape (T, B, V). "
             "The loss is the mean over all T*B predictions of -log p[target].",
-            "Take the log-probabilities from helpers.activations.log_softmax (never log(softmax): "
-            "it gives log 0 = -inf when a probability underflows). Pick the target entries with "
-            "index arrays t = np.arange(T)[:, None], b = np.arange(B)[None, :]: logp[t, b, targets].",
+            "Take the log-probabilities stably, along the last axis (V): with m = ys.max(-1, "
+            "keepdims=True), logp = ys - m - np.log(np.exp(ys - m).sum(-1, keepdims=True)) "
+            "(never np.log(softmax(ys)): it gives log 0 = -inf when a probability underflows). "
+            "Pick the target entries with index arrays t = np.arange(T)[:, None], "
+            "b = np.arange(B)[None, :]: logp[t, b, targets], shape (T, B).",
             "dys = softmax(ys); dys[t, b, targets] -= 1; dys /= T * B. Then dW_hy = sum over t, b of "
             "the outer product dy h^T (np.einsum('tbv,tbh->vh', dys, hs)), db_y = dys.sum((0, 1)), "
             "dhs = dys @ W_hy.",
@@ -210,7 +212,7 @@ def _sample_cases():
     return cases
 
 
-def _sampler(argmax=False, temp_mul=False, feed_seed=False, keep_h=False):
+def _sampler(argmax=False, temp_mul=False, feed_seed=False, keep_h=False, global_rng=False):
     def sample(params, h, seed_id, n, temperature, rng):
         V = params["W_hy"].shape[0]
         rnn = {k: params[k] for k in RNN_KEYS}
@@ -221,7 +223,8 @@ def _sampler(argmax=False, temp_mul=False, feed_seed=False, keep_h=False):
             )
             y = params["W_hy"] @ h[0] + params["b_y"]
             p = softmax(y * temperature if temp_mul else y / temperature)
-            c = int(np.argmax(p)) if argmax else rng.choice(V, p=p)
+            draw = np.random.choice if global_rng else rng.choice  # noqa: NPY002 - a mistake
+            c = int(np.argmax(p)) if argmax else draw(V, p=p)
             out[i] = c
         return out
 
@@ -238,8 +241,9 @@ register(
             "A loop of n steps. Each step: one RNN step (rnn_step_forward on the one-hot of the "
             "current character, shape (1, V)), the logits y = W_hy h + b_y, the probabilities "
             "p = softmax(y / temperature), a draw from p. The drawn character is the next input.",
-            "Draw with rng.choice(V, p=p) (exactly once per step, so your draws match the "
-            "reference's). Not np.argmax: that is greedy decoding, the same text every time and "
+            "Draw with rng.choice(V, p=p), the rng passed in (not np.random, the global "
+            "generator: its draws cannot be repeated), exactly once per step, so your draws "
+            "match the reference's. Not np.argmax: that is greedy decoding, the same text every time and "
             "soon a loop. Keep the new h for the next step; return the n drawn ids as an int array.",
             "c = seed_id; for i in range(n): h, _ = rnn_step_forward(one_hot(np.array([c]), V), h, rnn); "
             "y = params['W_hy'] @ h[0] + params['b_y']; p = softmax(y / temperature); "
@@ -258,6 +262,10 @@ register(
             (
                 "the hidden state is not carried: every step starts from the first h",
                 _sampler(keep_h=True),
+            ),
+            (
+                "np.random.choice: the global RNG, not the rng passed in (draws cannot be repeated)",
+                _sampler(global_rng=True),
             ),
         ],
     )

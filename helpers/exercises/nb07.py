@@ -7,46 +7,28 @@ new state(s), so the checker compares the first outputs.
 
 import numpy as np
 
-from ..checking import FAILED, PASSED, CheckResult, run_cases
 from ..scratch import gru_step_forward, lstm_step_forward
-from . import Exercise, register
+from .core import Exercise, register
 
 
 def _sig(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _first(fn, n):
-    """``fn`` returning only its first ``n`` outputs (a single one unwrapped)."""
+def _first(n):
+    """An adapter: ``fn`` returning only its first ``n`` outputs (a single one
+    unwrapped), so the reference's cache is not compared."""
 
-    def run(*args):
-        out = fn(*args)
-        if isinstance(out, tuple) and len(out) > n:
-            out = out[:n]
-        return out[0] if n == 1 and isinstance(out, tuple) and len(out) == 1 else out
+    def adapt(fn):
+        def run(*args):
+            out = fn(*args)
+            if isinstance(out, tuple) and len(out) > n:
+                out = out[:n]
+            return out[0] if n == 1 and isinstance(out, tuple) and len(out) == 1 else out
 
-    return run
+        return run
 
-
-def _checker(name, reference, cases, n_out, mistakes):
-    """A checker comparing the first ``n_out`` outputs, naming a classic mistake it recognises."""
-
-    def check(learner) -> CheckResult:
-        with np.errstate(all="ignore"):
-            result = run_cases(name, _first(learner, n_out), _first(reference, n_out), cases(), quiet=True)  # fmt: skip
-            if result.status != FAILED:
-                return result
-            for description, wrong in mistakes:
-                try:
-                    same = run_cases("", _first(learner, n_out), wrong, cases(), quiet=True)
-                except Exception:  # noqa: BLE001 - a mistake that cannot run on a case
-                    continue
-                if same.status == PASSED:
-                    result.messages.append(f"This looks like a classic mistake: {description}")
-                    break
-        return result
-
-    return check
+    return adapt
 
 
 # --- 07-lstm-step ------------------------------------------------------------------------
@@ -106,7 +88,8 @@ register(
         "07-lstm-step",
         "one LSTM step forward",
         reference=lstm_step_forward,
-        checker=_checker("lstm_step", lstm_step_forward, _lstm_cases, 2, LSTM_MISTAKES),
+        cases=_lstm_cases,
+        adapt=_first(2),
         hints=[
             "One affine map gives all four pre-activations at once: z = x @ W_xh.T + h_prev @ W_hh.T + b_h, shape (B, 4H).",
             "Split z into four (B, H) blocks in PyTorch's order: input, forget, candidate, output (z[:, :H], z[:, H:2*H], ...). "
@@ -179,7 +162,8 @@ register(
         "07-gru-step",
         "one GRU step forward (PyTorch's form)",
         reference=gru_step_forward,
-        checker=_checker("gru_step", gru_step_forward, _gru_cases, 1, GRU_MISTAKES),
+        cases=_gru_cases,
+        adapt=_first(1),
         hints=[
             "Keep the input side and the hidden side apart: a = x @ W_xh.T + b_xh and u = h_prev @ W_hh.T + b_hh, both (B, 3H), "
             "blocks in the order reset, update, new.",

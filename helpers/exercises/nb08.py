@@ -5,7 +5,7 @@ from torch import nn
 
 from ..adding import adding_targets, init_forget_bias, irnn_layer, make_adding_data
 from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult
-from . import Exercise, register
+from .core import Exercise, register
 
 
 def _targets_cases():
@@ -39,6 +39,16 @@ def _irnn_problems(rnn, D: int, H: int) -> list[str]:
     problems = []
     if rnn.nonlinearity != "relu":
         problems.append(f"nonlinearity {rnn.nonlinearity!r}: the IRNN uses 'relu'")
+    if rnn.bidirectional:
+        problems.append(
+            "bidirectional=True: the IRNN reads the sequence in one direction "
+            "(a second direction, weight_hh_l0_reverse, is left at PyTorch's default)"
+        )
+    if rnn.batch_first:
+        problems.append(
+            "batch_first=True: the course's batches are time-major, (T, B, D); "
+            "leave batch_first=False"
+        )
     if (rnn.input_size, rnn.hidden_size, rnn.num_layers) != (D, H, 1):
         problems.append(
             f"sizes (input, hidden, layers) = {(rnn.input_size, rnn.hidden_size, rnn.num_layers)},"
@@ -68,6 +78,11 @@ def _irnn_problems(rnn, D: int, H: int) -> list[str]:
         )
     elif big == 0.0:
         problems.append("W_xh (weight_ih_l0) is all zeros: draw it from N(0, 0.001²)")
+    elif W_xh.numel() >= 50 and abs(W_xh.mean().item()) > 5 * 0.001 / W_xh.numel() ** 0.5:
+        problems.append(
+            f"W_xh (weight_ih_l0) is not centred on zero: its mean is {W_xh.mean().item():.2g}, "
+            "draw it from N(0, 0.001²)"
+        )
     elif W_xh.numel() >= 200 and not 0.0005 < W_xh.std().item() < 0.002:
         problems.append(f"W_xh's standard deviation is {W_xh.std().item():.2g}, expected 0.001")
     return problems
@@ -110,6 +125,25 @@ def _irnn_default_inputs(D, H):
     rnn = irnn_layer(D, H)
     with torch.no_grad():
         rnn.weight_ih_l0.uniform_(-(H**-0.5), H**-0.5)  # PyTorch's default, not small
+    return rnn
+
+
+def _irnn_bidirectional(D, H):
+    rnn = nn.RNN(D, H, nonlinearity="relu", bidirectional=True)
+    rnn.load_state_dict(irnn_layer(D, H).state_dict(), strict=False)  # forward direction only
+    return rnn
+
+
+def _irnn_batch_first(D, H):
+    rnn = nn.RNN(D, H, nonlinearity="relu", batch_first=True)
+    rnn.load_state_dict(irnn_layer(D, H).state_dict())
+    return rnn
+
+
+def _irnn_positive_inputs(D, H):
+    rnn = irnn_layer(D, H)
+    with torch.no_grad():
+        rnn.weight_ih_l0.uniform_(0.0, 0.002)  # small, spread like N(0, 0.001²), but all > 0
     return rnn
 
 
@@ -187,7 +221,10 @@ register(
         cases=_targets_cases,
         hints=[
             "Channel 0 holds the values u_t, channel 1 the markers m_t; the target is Σ_t m_t u_t.",
-            "Multiply the two channels element by element (shape (T, B)), then sum over time: axis 0.",
+            "xs is (T, B, 2): xs[..., 0] and xs[..., 1] are the two channels, each (T, B). "
+            "Which axis is time?",
+            "return (xs[..., 0] * xs[..., 1]).sum(0): element by element, then summed over time "
+            "(axis 0), giving (B,). A new tensor: `*=` would change the caller's batch.",
         ],
         mistakes=[
             ("ignores the markers: sums every value", lambda xs: xs[..., 0].sum(0)),
@@ -196,6 +233,11 @@ register(
                 lambda xs: (xs[..., 0] * xs[..., 1]).sum(1),
             ),
             ("averages over time instead of summing", lambda xs: (xs[..., 0] * xs[..., 1]).mean(0)),
+            (
+                "the values multiplied by the markers in place (xs[..., 0] *= ...): "
+                "the caller's batch changes",
+                lambda xs: xs[..., 0].mul_(xs[..., 1]).sum(0),
+            ),
         ],
     ),
     Exercise(
@@ -216,6 +258,9 @@ register(
             ("a scaled identity 0.5·I: the state halves at every step", _irnn_scaled),
             ("only one of PyTorch's two biases set to zero", _irnn_one_bias),
             ("W_xh left at PyTorch's default U(±1/√H), not small", _irnn_default_inputs),
+            ("bidirectional=True: two directions instead of one", _irnn_bidirectional),
+            ("batch_first=True: the course's batches are (T, B, D)", _irnn_batch_first),
+            ("W_xh drawn from U(0, 0.002): small, but not centred on zero", _irnn_positive_inputs),
         ],
     ),
     Exercise(

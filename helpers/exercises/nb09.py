@@ -10,7 +10,7 @@ from ..classifier import (
     last_real_step,
     naive_bayes_log_posterior,
 )
-from . import Exercise, register
+from .core import Exercise, register
 
 # ---------------------------------------------------------------- the collate function
 
@@ -138,7 +138,11 @@ register(
         reference=collate_batch,
         cases=_collate_cases,
         hints=[
-            "Find T, the longest name, first; x has shape (T, B) and starts as all padding (0).",
+            "The names have different lengths; the RNN wants one rectangle. Pad every name with "
+            "0 after its end up to the longest, and keep each name's real length.",
+            "Time-major: x is (T, B), T the longest name, one name per column (column b, rows "
+            "0 .. len − 1), all integers (torch.long: nn.Embedding takes indices). lengths and y "
+            "are (B,), in the order given.",
             "x = torch.full((T, B), 0, dtype=torch.long); copy each name into its column "
             "with x[:len(ids), b] = ids; lengths and y are torch.tensor(..., dtype=torch.long).",
         ],
@@ -160,8 +164,11 @@ register(
         cases=_last_step_cases,
         hints=[
             "You need one time index per sequence and one batch index per sequence.",
+            "out is (T, B, H): the time index of sequence b is lengths[b] − 1 (axis 0), its batch "
+            "index is b (axis 1). Two index tensors of shape (B,) pick B rows of H: (B, H).",
             "Advanced indexing takes one index tensor per dimension: "
-            "out[lengths - 1, torch.arange(out.shape[1])].",
+            "out[lengths - 1, torch.arange(out.shape[1])] (lengths - 1 is a new tensor; "
+            "lengths -= 1 would change the caller's).",
         ],
         mistakes=[
             (
@@ -178,6 +185,10 @@ register(
             (
                 "out[lengths - 1] without the batch index: every name's step for every name",
                 lambda out, lengths: out[lengths - 1][:, 0],
+            ),
+            (
+                "lengths.sub_(1): the caller's lengths change in place (use lengths - 1)",
+                lambda out, lengths: out[lengths.sub_(1), torch.arange(out.shape[1])],
             ),
         ],
     ),

@@ -9,7 +9,7 @@ from ..applications import (
     softmax_temperature,
 )
 from ..checking import FAILED, NOT_ATTEMPTED, PASSED, CheckResult
-from . import Exercise, register
+from .core import Exercise, register
 
 # ---------------------------------------------------------------- seasonal naive
 
@@ -79,6 +79,10 @@ def _temperature_one_max(logits, tau):
     if tau == 0:
         return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
     return _normalise(np.exp((logits - logits.max()) / tau))
+
+
+def _temperature_clamped(logits, tau):  # tau = 0 replaced by a tiny one: ties split the mass
+    return _temperature_no_greedy(logits, max(tau, 1e-8))
 
 
 # ---------------------------------------------------------------- sampling with a temperature
@@ -156,12 +160,18 @@ def _check_sample_next(learner) -> CheckResult:
     try:
         y = np.repeat(np.array([[0.5, 2.0, 1.0, -1.0]]), 200, axis=0)
         a, b, c = call(y, 1.0, 7), call(y, 1.0, 7), call(y, 1.0, 8)
-        ok = np.array_equal(a, b) and not np.array_equal(a, c)
-        messages.append(
-            f"✓ {description}"
-            if ok
-            else f"✗ {description}: use rng.random(...) or rng.choice(...), not np.random"
-        )
+        if not np.array_equal(a, b):
+            problem = "the same seed gave other indices: draw with rng.random(...) or rng.choice(...), not np.random"
+        elif len(set(a.tolist())) == 1:
+            problem = (
+                "all 200 rows drew the same index: one uniform for the whole batch? "
+                "draw one per row, u = rng.random(B)"
+            )
+        elif np.array_equal(a, c):
+            problem = "another seed gave the same indices: the draws do not come from rng"
+        else:
+            problem = None
+        messages.append(f"✗ {description}: {problem}" if problem else f"✓ {description}")
     except Exception as exc:  # noqa: BLE001
         messages.append(f"✗ {description}: raised {type(exc).__name__}: {exc}")
     status = PASSED if all(m.startswith("✓") for m in messages) else FAILED
@@ -195,6 +205,11 @@ def _sample_no_greedy(logits, tau, rng):
     return _inverse_cdf(
         _normalise(np.exp((logits - logits.max(axis=-1, keepdims=True)) / tau)), rng
     )
+
+
+def _sample_one_uniform(logits, tau, rng):
+    cdf = np.cumsum(softmax_temperature(logits, tau), axis=-1)
+    return (cdf <= rng.random()).sum(axis=-1)  # one u shared by every row
 
 
 def _sample_global_rng(logits, tau, rng):
@@ -257,8 +272,10 @@ register(
         hints=[
             "The forecast for month t is the value one period earlier, x_{t − period}; "
             "list which indices you need for t = start, …, N − 1.",
-            "Those are start − period, …, N − 1 − period: one slice, "
-            "series[start - period : len(series) - period] (copy it).",
+            "Those are start − period, …, N − 1 − period: consecutive indices, so one slice of "
+            "the series (no loop), N − start values. Where does it end, exclusive?",
+            "return series[start - period : len(series) - period].copy() (a copy: the caller's "
+            "series must not change when the forecast does).",
         ],
         mistakes=[
             (
@@ -307,10 +324,15 @@ register(
         reference=softmax_temperature,
         cases=_temperature_cases,
         hints=[
-            "Three parts: τ = 0 (a one-hot at the argmax: np.eye(V)[np.argmax(...)]), "
-            "then the usual stable softmax of y / τ along the last axis.",
-            "Stable means subtracting each row's maximum (axis=-1, keepdims=True) so every exponent is <= 0; "
-            "subtract it before dividing by τ and even y / τ = inf cannot occur.",
+            "Two parts: τ = 0 is its own case (the limit τ → 0 puts all mass on the largest "
+            "logit), any other τ is the usual stable softmax of y / τ.",
+            "The rows are the last axis (axis=-1, keepdims=True). τ = 0: a one-hot at the "
+            "argmax, np.eye(V)[np.argmax(logits, axis=-1)] (np.argmax takes the first on a tie). "
+            "Stable: subtract each row's maximum before dividing by τ, so every exponent is <= 0 "
+            "and even y / τ = inf cannot occur.",
+            "if tau == 0: return np.eye(V)[np.argmax(logits, axis=-1)]; "
+            "e = np.exp((logits - logits.max(axis=-1, keepdims=True)) / tau); "
+            "return e / e.sum(axis=-1, keepdims=True)",
         ],
         mistakes=[
             (
@@ -322,6 +344,11 @@ register(
             (
                 "one maximum for the whole batch: a row far below it underflows to 0 / 0",
                 _temperature_one_max,
+            ),
+            (
+                "τ = 0 replaced by a tiny τ: tied largest logits share the mass; greedy takes "
+                "the first of them (np.argmax)",
+                _temperature_clamped,
             ),
         ],
     ),
@@ -349,6 +376,10 @@ register(
             (
                 "ignores the Generator passed in (np.random): draws cannot be reproduced",
                 _sample_global_rng,
+            ),
+            (
+                "one uniform for the whole batch: every row draws the same index",
+                _sample_one_uniform,
             ),
         ],  # fmt: skip
     ),
