@@ -87,8 +87,8 @@ def truncation_demo(demo_gradients, T: int):
     Left: ``|dE/dh_t|`` of full BPTT (grey) and the steps the truncated pass
     reaches (blue), on a log scale fitted to the curve; right: the truncated
     gradient's relative error against ``k``, with the chosen ``k`` marked.
-    The titles and labels are fixed but for the left title (``ρ`` and ``k``):
-    fixed text is drawn once, with the axes.
+    Only the left title (``ρ`` and ``k``) changes; the fixed texts and the
+    legend are drawn once.
     Returns ``(fig, update)``; ``update(k, rho)`` redraws only the curves, the
     marks and the left scale.
     """
@@ -96,10 +96,13 @@ def truncation_demo(demo_gradients, T: int):
     fig, (ax_g, ax_e) = new_figure(1, 2, width=9.0, height=3.6)
     set_range = _log_scale_in_front(ax_g)
     ax_g.set_xlim(0, T + 1)
-    (line_full,) = ax_g.plot(steps, np.zeros(T), "o-", color=COLORS["grey"], ms=3)
-    (line_cut,) = ax_g.plot(steps, np.zeros(T), "o-", color=COLORS["blue"], ms=4)
-    cut_at = ax_g.axvline(T, color=COLORS["red"], ls="--", lw=1)
-    ax_g.set_xlabel(f"time step t (loss at t = {T}); blue: inside the window")
+    (line_full,) = ax_g.plot(
+        steps, np.zeros(T), "o-", color=COLORS["grey"], ms=3, label="full BPTT"
+    )
+    (line_cut,) = ax_g.plot(steps, np.zeros(T), "o-", color=COLORS["blue"], ms=4, label="truncated")
+    cut_at = ax_g.axvline(T, color=COLORS["red"], ls="--", lw=1, label="window start")
+    ax_g.legend(loc="upper left")  # fixed: drawn once, laid over each update
+    ax_g.set_xlabel(f"time step t (loss at t = {T})")
     ax_g.set_ylabel(r"gradient reaching step t, $\|\partial E / \partial h_t\|$", labelpad=34)
     (line_err,) = ax_e.semilogy(steps, np.ones(T), "-", color=COLORS["purple"])
     (dot_err,) = ax_e.semilogy([1], [1], "o", color=COLORS["red"], ms=7)
@@ -109,6 +112,7 @@ def truncation_demo(demo_gradients, T: int):
     ax_e.yaxis.set_major_formatter(FuncFormatter(_decade_label))
     ax_e.yaxis.set_minor_locator(NullLocator())
     ax_e.set_ylabel(r"relative error of truncated $\partial E/\partial W_{hh}$")
+    ax_e.set_title("Error of the truncated gradient")._course_static = True  # drawn once
     title = ax_g.set_title(" ")
 
     def update(k, rho):
