@@ -87,8 +87,7 @@ def truncation_demo(demo_gradients, T: int):
     Left: ``|dE/dh_t|`` of full BPTT (grey) and the steps the truncated pass
     reaches (blue), on a log scale fitted to the curve; right: the truncated
     gradient's relative error against ``k``, with the chosen ``k`` marked.
-    Only the left title (``ρ`` and ``k``) changes; the fixed texts and the
-    legend are drawn once.
+    Only the left title (``ρ`` and ``k``) changes; the legend is drawn once.
     Returns ``(fig, update)``; ``update(k, rho)`` redraws only the curves, the
     marks and the left scale.
     """
@@ -112,7 +111,6 @@ def truncation_demo(demo_gradients, T: int):
     ax_e.yaxis.set_major_formatter(FuncFormatter(_decade_label))
     ax_e.yaxis.set_minor_locator(NullLocator())
     ax_e.set_ylabel(r"relative error of truncated $\partial E/\partial W_{hh}$")
-    ax_e.set_title("Error of the truncated gradient")._course_static = True  # drawn once
     title = ax_g.set_title(" ")
 
     def update(k, rho):
