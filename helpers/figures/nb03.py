@@ -72,8 +72,10 @@ def padding_demo(run_padded, sequences: dict, pad: int, pad_max: int):
     pad_max: the most padding steps the demo adds.
     Draws ``P(has a 7)`` read from every state (blue), the sequence's own last
     state ``h_L`` (green dot) and the padded batch's last row ``hs[-1]`` (red
-    cross), with the tokens written above and the padding shaded; the caption
-    gives the length, the padded length and both probabilities.
+    cross), with the tokens written above and the padding shaded; the other
+    sequence(s), cut and padded the same way, as dashed grey lines, so that both
+    can be seen to end at the same state. The caption gives the length, the
+    padded length and both probabilities.
     Returns ``(fig, update)``; ``update(sequence, length, padding)`` takes a key
     of ``sequences``, the length ``L`` kept (1..10) and the padding steps.
     """
@@ -83,6 +85,10 @@ def padding_demo(run_padded, sequences: dict, pad: int, pad_max: int):
     curve = ax.plot(
         [], [], color=COLORS["blue"], lw=1.6, marker=".", ms=4, label="read from the state $h_t$"
     )[0]
+    others = [
+        ax.plot([], [], color="0.55", lw=1.2, ls="--", label=label)[0]
+        for label in ["the other sequence"] + [None] * (len(sequences) - 2)
+    ]
     own_dot = ax.plot([], [], "o", ms=10, color=COLORS["green"], label="own last state $h_L$")[0]
     last_dot = ax.plot(
         [], [], "X", ms=11, color=COLORS["red"], label="hs[-1], the padded last row"
@@ -102,6 +108,10 @@ def padding_demo(run_padded, sequences: dict, pad: int, pad_max: int):
         tokens = sequences[sequence][:length] + [pad] * padding
         _, p = run_padded(tokens)
         curve.set_data(steps[: len(tokens)], p)
+        other_names = [name for name in sequences if name != sequence]
+        for line, name in zip(others, other_names):
+            _, p_other = run_padded(sequences[name][:length] + [pad] * padding)
+            line.set_data(steps[: len(tokens)], p_other)
         own_dot.set_data([length], [p[length - 1]])
         last_dot.set_data([len(tokens)], [p[-1]])
         pad_patch.set_x(length + 0.5)
