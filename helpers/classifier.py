@@ -600,7 +600,9 @@ def naive_bayes_accuracy(nb: dict, texts, labels, classes) -> float:
     return float(np.mean([p == y for p, y in zip(predicted, labels)]))
 
 
-def tune_naive_bayes(splits: dict, classes, alphas=(0.01, 0.03, 0.1, 0.3, 1.0), n_max: int = 4):
+def tune_naive_bayes(
+    splits: dict, classes, alphas=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0), n_max: int = 4
+):
     """Fit on ``splits["train"]`` for each smoothing ``alpha``, keep the one with the best
     validation accuracy. Returns ``(nb, {alpha: validation accuracy})``."""
     scores = {}
