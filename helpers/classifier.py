@@ -605,12 +605,12 @@ def tune_naive_bayes(
 ):
     """Fit on ``splits["train"]`` for each smoothing ``alpha``, keep the one with the best
     validation accuracy. Returns ``(nb, {alpha: validation accuracy})``."""
-    scores = {}
+    models, scores = {}, {}
     for alpha in alphas:
-        nb = fit_naive_bayes(*splits["train"], classes, alpha, n_max)
-        scores[alpha] = naive_bayes_accuracy(nb, *splits["val"], classes)
+        models[alpha] = fit_naive_bayes(*splits["train"], classes, alpha, n_max)
+        scores[alpha] = naive_bayes_accuracy(models[alpha], *splits["val"], classes)
     best = max(scores, key=scores.get)  # the first (smallest) alpha on a tie
-    return fit_naive_bayes(*splits["train"], classes, best, n_max), scores
+    return models[best], scores
 
 
 # ---------------------------------------------------------------- save / load
