@@ -67,6 +67,9 @@ def plot_accuracy_by_length(labels, results: dict, counts, baseline: dict | None
     plt.show()
 
 
+MIN_COLUMNS = 10  # the demo's narrowest map, in input characters
+
+
 def date_demo(translate_one, box, max_chars: int = 36):
     """Live demo: type a date, see the greedy output and where each output character looked.
 
@@ -74,7 +77,9 @@ def date_demo(translate_one, box, max_chars: int = 36):
     for a non-empty text of at most ``max_chars`` characters (longer input is
     cut). box: the ``ipywidgets.Text`` to type in. The map is redrawn in place: one image, the input as ONE text in a
     monospace font whose character width is the width of a column (so each
-    character sits under its column), and one text per output row.
+    character sits under its column), and one text per output row. The axes
+    are resized to the input (at least ``MIN_COLUMNS`` columns), so the map
+    fills them.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -90,12 +95,17 @@ def date_demo(translate_one, box, max_chars: int = 36):
     pitch = (block - probe.get_window_extent(renderer).height) / (rows - 1)  # pixels per line
     probe.remove()
     w, h = fig.bbox.width, fig.bbox.height
-    ax.set_position(
-        [60 / w, 1 - (40 + rows * pitch) / h, max_chars * advance / w, rows * pitch / h]
-    )
+
+    def fit_axes(columns):  # the axes as wide as the input: one column per character
+        ax.set_position(
+            [60 / w, 1 - (40 + rows * pitch) / h, columns * advance / w, rows * pitch / h]
+        )
+        ax.set_xlim(-0.5, columns - 0.5)
+
     image = ax.imshow(np.zeros((rows, max_chars)), cmap="Blues", vmin=0, vmax=1,
                       aspect="auto", interpolation="nearest")  # fmt: skip
-    ax.set(xticks=[], yticks=[], xlim=(-0.5, max_chars - 0.5), ylim=(rows - 0.5, -0.5))
+    ax.set(xticks=[], yticks=[], ylim=(rows - 0.5, -0.5))
+    fit_axes(max_chars)
     ax.grid(False)
     ax.set_xlabel("input character", labelpad=22)
     ax.set_ylabel("output character", labelpad=16)
@@ -115,6 +125,7 @@ def date_demo(translate_one, box, max_chars: int = 36):
             n = min(rows, alpha.shape[0])
             grid[:n, : alpha.shape[1]] = alpha[:n]
             marks = list(output) + [EOS_MARK]
+        fit_axes(max(len(text), MIN_COLUMNS))
         image.set_data(np.ma.masked_invalid(grid))
         typed.set_text(text.replace(" ", "␣"))
         written.set_text("\n".join(marks[:rows] + [" "] * (rows - len(marks))))
