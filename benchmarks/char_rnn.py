@@ -7,7 +7,8 @@
 Prints the n-gram baselines of the notebook (smoothing chosen on the last 10 % of
 the training text), the RNN's held-out loss after every ``--report-every`` epochs
 (nats and bits per character; a curve, nothing is chosen by it), the largest joint
-gradient norm of the run against the clipping threshold, and a seeded sample.
+gradient norm applied so far (after clipping, so it equals the threshold once clipping has
+fired), and a seeded sample. Notebook 06's section 10 quotes the first two commands' output.
 Same data, split, seed and hyper-parameters as the notebook unless changed; numpy
 only, one thread.
 """
@@ -86,8 +87,8 @@ def main() -> None:
         if rest == 0 and (epoch % args.report_every == 0 or epoch == args.epochs):
             print(
                 row(f"char-RNN H={args.H}, epoch {epoch}", char_rnn_eval_loss(params, held_out))
-                + f"  (training {np.mean(run['recent']):.2f}; largest gradient norm so far "
-                f"{run['largest']:.2f}, clipped at {args.max_norm:g}; "
+                + f"  (training {np.mean(run['recent']):.2f}; largest applied gradient norm so far "
+                f"{run['largest']:.2f}, clipping at {args.max_norm:g}; "
                 f"{time.perf_counter() - start:.0f} s)",
                 flush=True,
             )

@@ -82,7 +82,8 @@ def colab_cell() -> str:
     url = repo_url()
     folder = "/content/" + url.rsplit("/", 1)[-1]
     return f'''{SETUP_MARK}: on Google Colab this fetches the course and installs its
-# helpers (keeping Colab's own torch and ipywidgets); anywhere else it does nothing.
+# helpers and dateparser (notebook 11's baseline), keeping Colab's own torch and
+# ipywidgets; anywhere else it does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -90,17 +91,20 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO, HOME = "{url}", "{folder}"
+    EXTRA = ["dateparser", "tzlocal"]  # their other needs (regex, dateutil, pytz) ship with Colab
     if not os.path.isdir(HOME):
         subprocess.run(["git", "clone", "--depth", "1", REPO, HOME], check=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME], check=True
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", HOME, *EXTRA],
+        check=True,
     )
     sys.path.insert(0, HOME)
     os.chdir(HOME + "/notebooks")'''
 
 
 def stamp(nb, name: str) -> None:
-    """Put the Colab badge on the first line and the set-up cell first among code cells."""
+    """Put the Colab badge on the first line and the set-up cell, collapsed, first among
+    code cells."""
     cells = nb.cells
     if not cells or cells[0].cell_type != "markdown":
         cells.insert(0, nbformat.v4.new_markdown_cell(""))
@@ -117,6 +121,8 @@ def stamp(nb, name: str) -> None:
             del cells[i]
         first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
         cells.insert(first_code, nbformat.v4.new_code_cell(colab_cell()))
+    # the set-up cell is plumbing: JupyterLab shows it collapsed, one click away
+    cells[first_code].metadata.setdefault("jupyter", {})["source_hidden"] = True
     for i, cell in enumerate(cells):  # stable ids keep diffs small
         cell["id"] = f"cell-{i:03d}"
 

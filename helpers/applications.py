@@ -93,6 +93,24 @@ def seasonal_naive_forecast(series, start: int, period: int = 12) -> np.ndarray:
     return series[start - period : len(series) - period].copy()
 
 
+def seasonal_difference_forecast(series, start: int, period: int = 12) -> np.ndarray:
+    """The seasonal difference baseline: predict ``series[t]`` by
+    ``series[t - 1] + (series[t - period] - series[t - period - 1])``, the last
+    value plus the change between the same two months one season earlier.
+
+    Returns the predictions for t = start, ..., N - 1, shape (N - start,).
+    """
+    series = check_array(series, "series", shape=("N",))
+    check_range(period, "period", low=1, integer=True)
+    check_range(start, "start", low=period + 1, high=len(series), integer=True)
+    last = last_value_forecast(series, start)
+    return (
+        last
+        + seasonal_naive_forecast(series, start, period)
+        - series[start - period - 1 : -period - 1]
+    )
+
+
 def seasonal_drift_forecast(series, origins, K: int, window: int, period: int = 12) -> np.ndarray:
     """Seasonal naive plus drift, ``K`` months ahead of every origin.
 

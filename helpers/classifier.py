@@ -600,15 +600,17 @@ def naive_bayes_accuracy(nb: dict, texts, labels, classes) -> float:
     return float(np.mean([p == y for p, y in zip(predicted, labels)]))
 
 
-def tune_naive_bayes(splits: dict, classes, alphas=(0.01, 0.03, 0.1, 0.3, 1.0), n_max: int = 4):
+def tune_naive_bayes(
+    splits: dict, classes, alphas=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0), n_max: int = 4
+):
     """Fit on ``splits["train"]`` for each smoothing ``alpha``, keep the one with the best
     validation accuracy. Returns ``(nb, {alpha: validation accuracy})``."""
-    scores = {}
+    models, scores = {}, {}
     for alpha in alphas:
-        nb = fit_naive_bayes(*splits["train"], classes, alpha, n_max)
-        scores[alpha] = naive_bayes_accuracy(nb, *splits["val"], classes)
+        models[alpha] = fit_naive_bayes(*splits["train"], classes, alpha, n_max)
+        scores[alpha] = naive_bayes_accuracy(models[alpha], *splits["val"], classes)
     best = max(scores, key=scores.get)  # the first (smallest) alpha on a tie
-    return fit_naive_bayes(*splits["train"], classes, best, n_max), scores
+    return models[best], scores
 
 
 # ---------------------------------------------------------------- save / load

@@ -85,6 +85,7 @@ def draw_unrolled_rnn(
     show_h0: bool = True,
     t0: int = 1,
     decoder_from: int | None = None,
+    decoder_state: str | None = None,
     feedback: bool = False,
     input_labels: dict | None = None,
     weight_fontsize: float = 8,
@@ -102,6 +103,10 @@ def draw_unrolled_rnn(
     t0: number of the first step (subscripts run ``t0 .. t0+T-1``).
     decoder_from: a step number 1..T from which on the cells are drawn in a
         second colour (purple): a decoder with weights of its own.
+    decoder_state: the decoder's state letter (e.g. ``"s"``), so that its states
+        are not named like the encoder's: from ``decoder_from`` on, the states
+        are ``s_1, s_2, ...``, the outputs ``y_1, y_2, ...`` and an input fed
+        back from the previous output is labelled with that output's name.
     feedback: draw a dashed arrow from each output ``y_t`` to the input of
         step ``t+1`` (generation: the prediction is the next input); a step
         that gets its input only this way has a dashed input box.
@@ -118,6 +123,8 @@ def draw_unrolled_rnn(
         check_range(highlight, "highlight", 1, T, integer=True)
     if decoder_from is not None:
         check_range(decoder_from, "decoder_from", 1, T, integer=True)
+    if decoder_state is not None and decoder_from is None:
+        raise ValueError("decoder_state: give decoder_from too (where the decoder starts)")
     check_range(weight_fontsize, "weight_fontsize", low=1)
     labels = {}
     for k, text in (input_labels or {}).items():
@@ -149,9 +156,14 @@ def draw_unrolled_rnn(
                 )
             )
         kind = "d" if decoder_from is not None and k >= decoder_from else "h"
+        name, number = state, t
+        if decoder_state is not None and k >= decoder_from:
+            name, number = decoder_state, k - decoder_from + 1  # the decoder counts from 1
         if cell_label:
             cells.append(_box(ax, cx, 1, "", kind))
-            ax.text(cx, 1.07, f"${state}_{{{t}}}$", ha="center", va="center", fontsize=11, zorder=3)
+            ax.text(
+                cx, 1.07, f"${name}_{{{number}}}$", ha="center", va="center", fontsize=11, zorder=3
+            )
             ax.text(
                 cx,
                 0.86,
@@ -163,7 +175,7 @@ def draw_unrolled_rnn(
                 zorder=3,
             )
         else:
-            cells.append(_box(ax, cx, 1, f"${state}_{{{t}}}$", kind))
+            cells.append(_box(ax, cx, 1, f"${name}_{{{number}}}$", kind))
         start = (cx - dx + 0.31, 1) if k > 1 else (0.25, 1)
         if k > 1 or show_h0:
             lab = weights and (every or "hh" not in labelled)
@@ -172,7 +184,8 @@ def draw_unrolled_rnn(
                 ax, start, (cx - 0.31, 1), r"$W_{hh}$" if lab else None, "above", weight_fontsize
             )
         if k in ins or k in fed:
-            text = labels.get(k, f"$x_{{{t}}}$")
+            fed_y = decoder_state is not None and k in fed and k not in ins
+            text = labels.get(k, f"$y_{{{number - 1}}}$" if fed_y else f"$x_{{{t}}}$")
             in_patches[k] = _box(
                 ax,
                 cx,
@@ -190,7 +203,7 @@ def draw_unrolled_rnn(
                 ax, (cx, 0.21), (cx, 0.75), r"$W_{xh}$" if lab else None, fontsize=weight_fontsize
             )
         if k in outs:
-            out_patches[k] = _box(ax, cx, 2, f"$y_{{{t}}}$", "y", h=0.42)
+            out_patches[k] = _box(ax, cx, 2, f"$y_{{{number}}}$", "y", h=0.42)
             lab = weights and (every or "hy" not in labelled)
             labelled.add("hy")
             _arrow(
@@ -403,6 +416,10 @@ def draw_bptt_backward(ax, T: int = 4, highlight: int | None = None, fontsize: f
 # ============================================================================
 
 _FACE_DENSE, _EDGE_DENSE = "#eeeeee", "#777777"  # a feed-forward layer (no recurrence)
+# One colour per set of weights: layer 1 orange, layer 2 purple, then brown, pink, olive, cyan.
+_LAYER_KINDS = ["h", "d", "l3", "l4", "l5", "l6"]
+_FACE.update({"l3": "#f2e8e4", "l4": "#fbe9f4", "l5": "#f6f6dc", "l6": "#e0f5f8"})
+_EDGE.update({"l3": "#8c564b", "l4": "#e377c2", "l5": "#bcbd22", "l6": "#17becf"})
 
 
 def _link(ax, start, end, rad: float = 0.0, color: str = "#444444", label=None, fontsize=8):
@@ -464,8 +481,9 @@ def draw_stacked_rnn(ax, T: int, layers: int = 2, dense: int = 0, outputs=None, 
     """Draw a stacked (deep) RNN unrolled over ``T`` steps onto ``ax`` (axis turned off).
 
     Bottom to top: inputs ``x_t``; ``layers`` recurrent layers ``h^(l)_t``, each
-    with its own weights and its own recurrent arrows, layer ``l`` reading
-    layer ``l-1``'s state of the same step; then ``dense`` feed-forward layers
+    with its own weights (so its own colour: orange, purple, brown, ...) and its
+    own recurrent arrows, layer ``l`` reading layer ``l-1``'s state of the same
+    step; then ``dense`` feed-forward layers
     ``z^(k)_t`` (grey: applied to each step on its own, no arrows in time);
     then the outputs ``y_t``.
     outputs: which steps have an output, as in ``draw_unrolled_rnn`` (None = all);
@@ -489,7 +507,8 @@ def draw_stacked_rnn(ax, T: int, layers: int = 2, dense: int = 0, outputs=None, 
         below = 0.21
         for layer in range(1, layers + 1):
             name = f"h^{{({layer})}}_{{{t}}}" if layers > 1 else f"h_{{{t}}}"
-            cells[layer, t] = _box(ax, cx, layer, f"${name}$", "h", fontsize=fontsize)
+            kind = _LAYER_KINDS[layer - 1]
+            cells[layer, t] = _box(ax, cx, layer, f"${name}$", kind, fontsize=fontsize)
             arrows.append(_link(ax, (cx, layer - 1 + below), (cx, layer - 0.25)))  # from below
             below = 0.25
             start = (cx - dx + 0.31, layer) if t > 1 else (0.3, layer)

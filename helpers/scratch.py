@@ -84,6 +84,11 @@ def rnn_forward(xs, h0, params):
     return np.stack(hs), caches
 
 
+def _check_rnn_backward(dhs, cache):
+    return {"dhs": _check_dhs(dhs, cache, "rnn_forward")}
+
+
+@checked(_check_rnn_backward)  # dhs is checked against the cache once, before the loop
 def rnn_backward(dhs, cache):
     """Backpropagation through time over the steps kept by ``rnn_forward``.
 
@@ -92,7 +97,6 @@ def rnn_backward(dhs, cache):
     Returns ``{"W_xh", "W_hh", "b_h"}`` (each the *sum* over steps of the
     step's gradient), ``"xs" (T, B, D)`` and ``"h0" (B, H)``.
     """
-    dhs = _check_dhs(dhs, cache, "rnn_forward")  # once, before the loop
     T, params = len(cache), cache[0][-1]
     grads = {k: np.zeros_like(params[k]) for k in RNN_KEYS}  # sums over steps
     dxs = [None] * T
@@ -106,13 +110,7 @@ def rnn_backward(dhs, cache):
     return {**grads, "xs": np.stack(dxs), "h0": dh_next}
 
 
-def last_states(hs, lengths):
-    """Each sequence's own last hidden state from a padded batch.
-
-    hs: ``(T, B, H)`` states of a batch padded to length ``T``; lengths: ``(B,)``
-    integers in ``1..T``. Returns ``(B, H)`` with row ``b`` = ``hs[lengths[b] - 1, b]``
-    (``hs[-1]`` would be a padding step for every sequence shorter than ``T``).
-    """
+def _check_last_states(hs, lengths):
     dims = {}
     hs = check_array(hs, "hs", ("T", "B", "H"), dims)
     lengths = check_array(lengths, "lengths", ("B",), dims, floating=False)
@@ -120,6 +118,17 @@ def last_states(hs, lengths):
         raise TypeError(f"lengths: expected integers, got dtype {lengths.dtype}")
     if lengths.size and (lengths.min() < 1 or lengths.max() > hs.shape[0]):
         raise ValueError(f"lengths: expected values in [1, {hs.shape[0]}], got {lengths.tolist()}")
+    return {"hs": hs, "lengths": lengths}
+
+
+@checked(_check_last_states)
+def last_states(hs, lengths):
+    """Each sequence's own last hidden state from a padded batch.
+
+    hs: ``(T, B, H)`` states of a batch padded to length ``T``; lengths: ``(B,)``
+    integers in ``1..T``. Returns ``(B, H)`` with row ``b`` = ``hs[lengths[b] - 1, b]``
+    (``hs[-1]`` would be a padding step for every sequence shorter than ``T``).
+    """
     return hs[lengths - 1, np.arange(hs.shape[1])]
 
 

@@ -31,3 +31,29 @@ def temporal_xor(T: int, batch: int = 1, rng=None, random_phase: bool = False):
     t = phase + np.arange(T)[:, None]  # (T, batch): where each stream's bits come from
     bits = np.take_along_axis(stream, t, axis=0).astype(float)
     return bits, t % 3 == 2
+
+
+def keyword_batch(B: int = 64, T_max: int = 10, keyword: int = 7, pad: int = 10, device="cpu"):
+    """A padded batch of digit sequences, labelled by whether they contain ``keyword``.
+
+    Each sequence has a random length from 2 to ``T_max`` (the first is always
+    ``T_max`` long, so the batch is never shorter) and random digits 0-9 other
+    than ``keyword``; in a random half of them (label 1) one position inside the
+    sequence is then set to ``keyword``. Steps after a sequence's end hold ``pad``.
+    Time-major torch tensors on ``device``, drawn from torch's global RNG.
+    Returns ``((tokens, lengths), labels)``: tokens ``(T_max, B)``, lengths
+    ``(B,)`` and labels ``(B,)``, all integers.
+    """
+    import torch
+
+    lengths = torch.randint(2, T_max + 1, (B,), device=device)
+    lengths[0] = T_max
+    tokens = torch.randint(0, 9, (T_max, B), device=device)  # 9 values: the digits but one
+    tokens = tokens + (tokens >= keyword).long()  # shift those from the keyword up: no keyword
+    labels = torch.randint(0, 2, (B,), device=device)
+    where = (torch.rand(B, device=device) * lengths).long()  # a position inside each sequence
+    cols = labels.nonzero()[:, 0]  # the sequences labelled 1 ...
+    tokens[where[cols], cols] = keyword  # ... get the keyword there
+    steps = torch.arange(T_max, device=device)[:, None]
+    tokens[steps >= lengths[None, :]] = pad
+    return (tokens, lengths), labels

@@ -28,6 +28,7 @@ from helpers.applications import (
     rmse,
     sample_names,
     sample_next,
+    seasonal_difference_forecast,
     seasonal_naive_forecast,
     softmax_temperature,
     train_forecaster,
@@ -106,6 +107,15 @@ def test_baseline_errors_on_co2_tail():
     truth = co2[start:]
     assert round(mae(last_value_forecast(co2, start), truth), 2) == 1.11
     assert round(mae(seasonal_naive_forecast(co2, start), truth), 2) == 1.65
+    assert round(mae(seasonal_difference_forecast(co2, start), truth), 2) == 0.34
+
+
+def test_seasonal_difference_is_exact_on_trend_plus_season():
+    t = np.arange(60.0)
+    series = 0.5 * t + np.sin(2 * np.pi * t / 12) + 3.0  # a straight trend plus a 12-month cycle
+    np.testing.assert_allclose(seasonal_difference_forecast(series, 13), series[13:], atol=1e-12)
+    with pytest.raises(ValueError, match="start"):
+        seasonal_difference_forecast(series, 12)  # needs series[start - 13]
 
 
 def test_mae_rmse_values_and_errors():

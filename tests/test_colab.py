@@ -46,6 +46,7 @@ COLAB_MODULES = {
     "IPython", "PIL", "ipykernel", "ipywidgets", "matplotlib", "matplotlib_inline", "numpy",
     "pandas", "scipy", "sklearn", "torch", "tqdm", "traitlets",
 }  # fmt: skip
+SETUP_INSTALLS = {"dateparser"}  # installed by the set-up cell (coursetools.notebooks.colab_cell)
 # Widget classes of ipywidgets 7.7 (Colab's), read off `import ipywidgets` there.
 IPYWIDGETS_7 = {
     "Accordion", "AppLayout", "Audio", "BoundedFloatText", "BoundedIntText", "Box", "Button",
@@ -159,6 +160,10 @@ def test_setup_cell_is_the_first_code_cell(path):
     assert same, f"stale set-up cell; restamp: python -m coursetools stamp {path.relative_to(ROOT)}"
     others = [i for i, c in enumerate(code[1:], 2) if SETUP_MARK in c.source]
     assert not others, f"a second set-up cell at code cells {others}"
+    hidden = code[0].metadata.get("jupyter", {}).get("source_hidden")
+    assert hidden, (
+        f"the set-up cell is not collapsed; restamp: python -m coursetools stamp {path.relative_to(ROOT)}"
+    )
 
 
 def test_setup_cell_is_ruff_formatted(tmp_path):
@@ -176,7 +181,7 @@ def test_setup_cell_is_ruff_formatted(tmp_path):
 
 
 def test_setup_cell_keeps_colab_packages():
-    """On Colab the cell installs only helpers (--no-deps): Colab's torch and ipywidgets stay."""
+    """On Colab the cell installs helpers and dateparser with --no-deps: Colab's torch and ipywidgets stay."""
     cell = colab_cell()
     pip_lines = [ln for ln in cell.splitlines() if '"pip"' in ln]
     assert pip_lines and all('"--no-deps"' in ln for ln in pip_lines), pip_lines
@@ -207,7 +212,7 @@ def test_imports_are_on_colab():
                 continue
             for mod in mods:
                 top = mod.split(".")[0]
-                if top not in stdlib | COLAB_MODULES | {"helpers", "google"}:
+                if top not in stdlib | COLAB_MODULES | SETUP_INSTALLS | {"helpers", "google"}:
                     missing.setdefault(top, set()).add(name)
     assert not missing, (
         "imports Colab does not ship (install them in the set-up cell, or add to COLAB_MODULES "

@@ -86,3 +86,36 @@ def test_bad_arguments_are_rejected():
     with pytest.raises(ValueError, match="outputs"):
         draw_bidirectional_rnn(ax, 3, outputs="middle")
     plt.close(fig)
+
+
+@pytest.mark.parametrize("layers", [2, 3, 6])
+def test_stacked_gives_each_layer_its_own_colour(layers):
+    # one colour = one set of shared weights: the cells of a layer share a colour,
+    # and no two layers do
+    from matplotlib.colors import to_hex
+
+    fig, ax = plt.subplots()
+    parts = draw_stacked_rnn(ax, 3, layers=layers)
+    colours = {}
+    for (layer, _t), cell in parts["cells"].items():
+        colours.setdefault(layer, set()).add(to_hex(cell.get_edgecolor()))
+    assert all(len(c) == 1 for c in colours.values())
+    assert len(set.union(*colours.values())) == layers
+    plt.close(fig)
+
+
+def test_decoder_states_are_named_apart_from_the_encoders():
+    from helpers.diagrams import draw_unrolled_rnn
+
+    fig, ax = plt.subplots()
+    draw_unrolled_rnn(
+        ax, 7, inputs=[1, 2, 3, 4, 5], input_labels={5: "START"}, outputs=[5, 6, 7],
+        decoder_from=5, decoder_state="s", feedback=True,
+    )  # fmt: skip
+    texts = _texts(ax)
+    assert {"$h_{4}$", "$s_{1}$", "$s_{3}$", "$y_{1}$", "$y_{3}$"} <= set(texts)
+    assert "$h_{5}$" not in texts and "$y_{5}$" not in texts
+    assert {"START", "$y_{2}$"} <= set(texts) and "$x_{6}$" not in texts  # fed-back inputs
+    with pytest.raises(ValueError, match="decoder_from"):
+        draw_unrolled_rnn(ax, 3, decoder_state="s")
+    plt.close(fig)

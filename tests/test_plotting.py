@@ -112,3 +112,39 @@ def test_live_figure_rejects_bad_controls():
     fig, _ = new_figure()
     with pytest.raises(TypeError, match="controls: expected a non-empty dict"):
         plotting.live_figure(fig, lambda: None, {})
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_a_legend_is_drawn_once_and_laid_over_each_update():
+    plotting.use_course_style()
+    fig, ax = new_figure()
+    x = np.linspace(0, 6, 200)
+    (line,) = ax.plot(x, np.sin(x), label="sin")
+    ax.plot(x, np.cos(x), label="cos")
+    legend = ax.legend()  # loc="best": fixed where the first drawing puts it
+    first = figure_png(fig)
+    fig.set_layout_engine("none")
+    plotting.fix_best_legends(fig)
+    cache: dict = {}
+    assert np.abs(_pixels(plotting.render_png(fig, cache)) - _pixels(first)).max() <= 2
+    drawn = []
+    real_draw = legend.draw
+    legend.draw = lambda renderer: drawn.append(1) or real_draw(renderer)
+    for phase in (0.5, 1.0, 3.0):  # the line moves under the legend's place
+        line.set_ydata(np.sin(x + phase))
+        cached = plotting.render_png(fig, cache)
+    assert drawn == []  # the legend was not drawn again
+    fresh = _pixels(figure_png(fig))
+    assert np.abs(_pixels(cached) - fresh).max() <= 2  # same picture, to a rounding step
+    drawn.clear()
+    legend.get_texts()[0].set_text("sine")  # a changed legend is drawn anew
+    relabelled = plotting.render_png(fig, cache)
+    assert drawn == [1]
+    assert np.abs(_pixels(relabelled) - _pixels(figure_png(fig))).max() <= 2

@@ -45,3 +45,19 @@ def test_stacked_states_match_torch():
         ours, ours_h_n = stacked_states(xs.numpy(), layers)
         np.testing.assert_allclose(ours, output.numpy(), rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(ours_h_n, h_n.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_keyword_batch_labels_say_whether_the_keyword_is_inside_each_sequence():
+    import torch
+
+    from helpers.sequences import keyword_batch
+
+    torch.manual_seed(0)
+    (tokens, lengths), labels = keyword_batch(B=200, T_max=9, keyword=7, pad=10)
+    assert tokens.shape == (9, 200) and lengths.shape == labels.shape == (200,)
+    assert lengths[0] == 9 and lengths.min() >= 2
+    for b in range(200):
+        real, padding = tokens[: lengths[b], b], tokens[lengths[b] :, b]
+        assert (padding == 10).all() and (real != 10).all()
+        assert bool((real == 7).any()) == bool(labels[b])  # label 1 exactly when 7 is inside
+    assert 0.3 < labels.float().mean() < 0.7

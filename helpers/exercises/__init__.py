@@ -16,7 +16,7 @@ what the notebook shows once the exercise is done.
 
 # Each notebook's exercises, in course order (importing a module registers them;
 # a new notebook's module is one more name in this line).
-from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10  # noqa: F401
+from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11  # noqa: F401
 from .core import EXERCISES, Exercise, progress, register
 
 __all__ = ["EXERCISES", "Exercise", "progress", "register"]

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
 
 from ..activations import sigmoid, softmax
 from ..perceptron import mlp_forward, mlp_loss, mlp_predict, perceptron_forward
@@ -123,47 +121,9 @@ def _gate_panel(ax) -> dict:
     return art
 
 
-class _StillLegend(Artist):
-    """A legend that never changes, redrawn from a copy of its pixels.
-
-    Drawing a legend (text layout, markers) is about half of a gate demo's
-    redraw. The first full draw paints the legend as usual and this artist,
-    drawn after it, keeps its pixels and hides it; every later draw pastes the
-    same pixels back. Same picture (tested with the course style's frameless
-    legends over the figure's background), a fraction of the cost.
-    """
-
-    def __init__(self, legend):
-        super().__init__()
-        self.legend, self.pixels, self.size = legend, None, None
-        self.set_zorder(10)  # after the axes, so the legend is already painted
-
-    def draw(self, renderer):
-        if not hasattr(renderer, "copy_from_bbox"):  # not Agg (a PDF, say): draw it as usual
-            hidden = not self.legend.get_visible()
-            if hidden:
-                self.legend.set_visible(True)
-                self.legend.draw(renderer)
-                self.legend.set_visible(False)
-            return
-        size = (renderer.width, renderer.height)
-        if self.pixels is None or size != self.size:
-            if not self.legend.get_visible():  # first draw at a new size: paint it once more
-                self.legend.set_visible(True)
-                self.legend.draw(renderer)
-            x0, y0, x1, y1 = self.legend.get_window_extent(renderer).extents
-            box = Bbox.from_extents(  # whole pixels, with a margin for the antialiased edges
-                np.floor(x0) - 1, np.floor(y0) - 1, np.ceil(x1) + 1, np.ceil(y1) + 1
-            )
-            self.pixels = renderer.copy_from_bbox(box)
-            self.size = size
-            self.legend.set_visible(False)
-        else:
-            renderer.restore_region(self.pixels)
-
-
 def _gate_legend(ax, extra=()) -> None:
-    """A legend beside the panel, with small stand-ins for the big rings (drawn once)."""
+    """A legend beside the panel, with small stand-ins for the big rings (a fixed legend:
+    ``render_png`` draws it once and lays it over each update)."""
     ring = dict(marker="o", ms=13, mfc="none", ls="none")
     handles = [
         Patch(color=REGION_CMAP(1.0), label="output 1 side"),
@@ -178,8 +138,7 @@ def _gate_legend(ax, extra=()) -> None:
         Line2D([], [], mec=COLORS["red"], mew=2.2, label="misclassified", **ring),
     ]
     handles += [Line2D([], [], mec="k", mew=1.5, label=label, **ring) for label in extra]
-    legend = ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5))
-    ax.figure.add_artist(_StillLegend(legend))
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5))
 
 
 def _show_perceptron(art, X, T, W, b) -> int:

@@ -44,15 +44,18 @@ def nudge_figure(xs, h0, params, nudged_steps=(1, 4), size: float = 0.1) -> None
     plt.show()
 
 
-def sentence_demo(text: str, chars, hs_text, probs):
+def sentence_demo(text: str, chars, hs_text, probs, compare=()):
     """Demo: a trained character RNN reading ``text`` one step at a time.
 
     text: the sentence (``T + 1`` characters: step ``t`` reads ``text[t - 1]``
     and predicts ``text[t]``); chars: the ``V`` characters, in the order of
     the output classes; hs_text: ``(T, 1, H)`` states; probs: ``(T, V)``,
-    ``p_t = softmax(y_t)``. Top: the states read so far as a heat map
-    (one column per step); bottom: ``p_t`` as bars, the true next character
-    in green. Returns ``(fig, update)`` with ``update(t)``, ``t`` in ``1..T``.
+    ``p_t = softmax(y_t)``; compare: steps ``t`` whose columns are outlined
+    in dashed orange throughout (e.g. two steps that read the same character).
+    Top: the states read so far as a heat map (one column per step, the
+    current one outlined in black); bottom: ``p_t`` as bars, the true next
+    character in green. Returns ``(fig, update)`` with ``update(t)``, ``t`` in
+    ``1..T``.
     """
     T, V, H = len(text) - 1, len(chars), hs_text.shape[-1]
     index = {c: i for i, c in enumerate(chars)}
@@ -66,6 +69,9 @@ def sentence_demo(text: str, chars, hs_text, probs):
     ax_h.grid(False)
     ax_h.set_xlabel("input character $x_t$ (one column per step $t$)")
     ax_h.set_ylabel("hidden unit")
+    for t in compare:  # fixed outlines: same character, different context
+        ax_h.axvspan(t - 1.5, t - 0.5, facecolor="none", edgecolor=COLORS["orange"], ls="--", lw=2)
+        ax_h.get_xticklabels()[t - 1].set(color=COLORS["orange"], fontweight="bold")
     marker = ax_h.axvspan(-0.5, 0.5, facecolor="none", edgecolor="k", linewidth=1.5)
     bars = ax_y.bar(range(V), np.zeros(V), color=COLORS["grey"])
     ax_y.set_xticks(range(V), labels)
