@@ -148,15 +148,16 @@ def sweep_controls(demos: list[dict] | None = None) -> list[dict]:
 
     Warnings are raised as errors, and each picture shown is compared with one
     drawn from scratch (a difference is an error). Returns one record per setting:
-    ``{"demo", "control", "value", "seconds", "error"}``; each control is put
-    back to its first value afterwards.
+    ``{"demo", "control", "value", "seconds", "cpu_seconds", "error"}`` (wall and
+    CPU time of the update: on a loaded machine the CPU time is the steadier of
+    the two); each control is put back to its first value afterwards.
     """
     records = []
     for k, demo in enumerate(DEMOS if demos is None else demos):
         for name, control in demo["controls"].items():
             original = control.value
             for value in test_values(control):
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 error = None
                 try:
                     with warnings.catch_warnings():
@@ -165,6 +166,7 @@ def sweep_controls(demos: list[dict] | None = None) -> list[dict]:
                 except Exception as exc:  # noqa: BLE001 - every failure is reported
                     error = f"{type(exc).__name__}: {exc}"
                 seconds = time.perf_counter() - start
+                cpu_seconds = time.process_time() - cpu_start
                 if error is None and demo.get("render") is not None:
                     error = stale_background(demo)
                 records.append(
@@ -175,6 +177,7 @@ def sweep_controls(demos: list[dict] | None = None) -> list[dict]:
                             value[1] if isinstance(value, tuple) and value[0] == "index" else value
                         ),
                         "seconds": seconds,
+                        "cpu_seconds": cpu_seconds,
                         "error": error,
                     }
                 )

@@ -9,7 +9,8 @@ LSTM's cell), with the course's own backward passes: ``hidden_grad_norms``
 
 ``draw_gradient_flow`` draws the unrolled chain once, one lane per state, and
 ``show_gradient_flow`` sets each edge's width and colour from those norms on a
-log scale, in place, so a live demo redraws fast.
+log scale, in place, so a live demo redraws fast (the labels and arrows that
+never change are drawn once: ``_course_static``, see ``helpers.plotting``).
 
 Shapes follow the course: ``xs (T, B, D)``, ``h0 (B, H)``, PyTorch's weight
 layout. Returned norms have shape ``(T + 1, B)``.
@@ -141,7 +142,7 @@ def draw_gradient_flow(
         )
         ax.add_collection(edges)
         (nodes,) = ax.plot([], [], "o", ms=2.0, color="white", mec="#333333", mew=0.5, zorder=3)
-        ax.text(-0.03, y, label, ha="right", va="center", fontsize=fontsize)
+        ax.text(-0.03, y, label, ha="right", va="center", fontsize=fontsize)._course_static = True
         first = ax.text(
             0, y - 0.34, "", ha="center", va="top", fontsize=fontsize - 1, color=COLOR_TEXT
         )
@@ -152,7 +153,7 @@ def draw_gradient_flow(
             ax.annotate(
                 "$L$", xy=(1.01, y), xytext=(1.1, y), ha="left", va="center", fontsize=fontsize,
                 arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.0},
-            )  # fmt: skip
+            )._course_static = True  # fmt: skip
         handle["lanes"].append({"edges": edges, "nodes": nodes, "y": y, "ends": (first, last)})
     handle["crossings"] = []
     for k_c, k_h in crossings or []:
@@ -162,8 +163,8 @@ def draw_gradient_flow(
     ax.annotate(
         "", xy=(0.0, n - 0.45), xytext=(1.0, n - 0.45),
         arrowprops={"arrowstyle": "-|>", "color": COLOR_TEXT, "lw": 0.8},
-    )  # fmt: skip
-    ax.text(0.5, n - 0.4, "backpropagation through time: from the loss back to step 0", ha="center", va="bottom", fontsize=8, color=COLOR_TEXT)  # fmt: skip
+    )._course_static = True  # fmt: skip
+    ax.text(0.5, n - 0.4, "backpropagation through time: from the loss back to step 0", ha="center", va="bottom", fontsize=8, color=COLOR_TEXT)._course_static = True  # fmt: skip
     ax.set_xlim(-0.3, 1.17)
     ax.set_ylim(-0.7, n - 0.1)
     ax.axis("off")

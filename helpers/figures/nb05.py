@@ -11,9 +11,12 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.image import AxesImage
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.markers import TICKLEFT
+from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.transforms import ScaledTranslation
 
 from .. import plotting
 from ..gradflow import chain_grad_norms, draw_gradient_flow, gradient_colorbar, show_gradient_flow
@@ -23,13 +26,13 @@ from ..plotting import COLORS, new_figure
 # --- 1. The w^999 demonstration ---------------------------------------------------
 
 
-def _fit_decades(ax, values, reference):
-    # the y-axis spans whole decades around the curve and the w = 1 line, so the
-    # curve always fills the panel (a fixed axis makes 1.01^999 = 2e4 look flat);
-    # the top quarter stays free for the legend
+def _fit_decades(values, reference) -> tuple[float, float]:
+    """The log10 range a panel shows: whole decades around the curve and the ``w = 1``
+    line, so the curve always fills the panel (a fixed axis makes 1.01^999 = 2e4 look
+    flat); the top quarter stays free for the legend."""
     lo = np.floor(np.log10(min(values.min(), reference.min())))
     hi = np.ceil(np.log10(max(values.max(), reference.max())))
-    ax.set_ylim(10 ** (lo - 0.5), 10 ** (hi + 0.5 + 0.3 * (hi - lo + 1)))
+    return lo - 0.5, hi + 0.5 + 0.3 * (hi - lo + 1)
 
 
 def _sub(n: int) -> str:
@@ -39,10 +42,59 @@ def _sub(n: int) -> str:
 
 def _power_of_ten(value, _pos=None) -> str:
     """A log axis's tick label ``10⁻⁴³`` as plain text: a tick label in mathtext
-    (matplotlib's default) is parsed afresh for every new decade, the slowest part
-    of a redraw when the axis follows the curve."""
+    (matplotlib's default) is parsed afresh for every new decade."""
     exponent = int(round(np.log10(value)))
     return "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _decade_axis(ax, n_labels: int = 12) -> dict:
+    """A log10 y-axis that the demo draws itself, for a panel whose range follows the
+    curve: the panel's own axis is fixed at ``0..1`` (so its ticks, drawn once, never
+    change) and ``_show_decades`` moves the grid lines, ticks and labels ``10⁻⁴³`` of
+    the decades in view, as matplotlib's log axis would draw them. Redrawing a real
+    axis at every new range cost three quarters of an update."""
+    rc = {**plt.rcParams, **plotting.STYLE}  # the course style, as new_figure draws with
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
+    grid = LineCollection([], colors=rc["grid.color"], linewidths=rc["grid.linewidth"],
+                          alpha=rc["grid.alpha"], transform=ax.transAxes, zorder=1.5)  # fmt: skip
+    ax.add_collection(grid)
+    (ticks,) = ax.plot([], [], ls="none", marker=TICKLEFT, ms=rc["ytick.major.size"],
+                       mew=rc["ytick.major.width"], color=rc["ytick.color"],
+                       transform=ax.transAxes, clip_on=False, zorder=1.5)  # fmt: skip
+    pad = (rc["ytick.major.size"] + rc["ytick.major.pad"]) / 72
+    shift = ax.transAxes + ScaledTranslation(-pad, 0, ax.figure.dpi_scale_trans)
+    labels = [
+        ax.text(
+            0,
+            0,
+            "",
+            transform=shift,
+            ha="right",
+            va="center_baseline",
+            fontsize=rc["ytick.labelsize"],
+            clip_on=False,
+        )  # fmt: skip
+        for _ in range(n_labels)
+    ]
+    # as many decades as the panel's own log axis would label
+    locator = LogLocator(numticks=int(np.clip(ax.yaxis.get_tick_space(), 2, 9)))
+    return {"grid": grid, "ticks": ticks, "labels": labels, "locator": locator}
+
+
+def _show_decades(axis: dict, bottom: float, top: float) -> None:
+    """Show the decades between ``10**bottom`` and ``10**top`` on ``_decade_axis``'s axis."""
+    values = axis["locator"].tick_values(10.0**bottom, 10.0**top)
+    at = (np.log10(values) - bottom) / (top - bottom)
+    values, at = values[(at >= 0) & (at <= 1)], at[(at >= 0) & (at <= 1)]
+    axis["grid"].set_segments([[(0, y), (1, y)] for y in at])
+    axis["ticks"].set_data(np.zeros(len(at)), at)
+    for k, label in enumerate(axis["labels"]):
+        label.set_visible(k < len(at))
+        if k < len(at):
+            label.set_y(at[k])
+            label.set_text(_power_of_ten(values[k]))
 
 
 def power_demo(T_max: int = 1000, w: float = 1.01) -> None:
@@ -62,27 +114,31 @@ def power_demo(T_max: int = 1000, w: float = 1.01) -> None:
     label_d = ax_d.text(
         0.97, 0.5, "", transform=ax_d.transAxes, ha="right", color=COLORS["orange"], bbox=box
     )
-    ax_y.plot(steps, np.ones(T_max), "--", color=COLORS["grey"], lw=1, label="$w = 1$")
-    ax_d.plot(steps[1:], steps[1:] - 1.0, "--", color=COLORS["grey"], lw=1, label="$w = 1$")
+    (one_y,) = ax_y.plot([], [], "--", color=COLORS["grey"], lw=1, label="$w = 1$")
+    (one_d,) = ax_d.plot([], [], "--", color=COLORS["grey"], lw=1, label="$w = 1$")
+    axes = {}
     for ax, title in ((ax_y, "Output $y_t$"), (ax_d, "Derivative $\\partial y_t / \\partial w$")):
-        ax.set_yscale("log")
         ax.set_xlim(0, T_max)
-        ax.yaxis.set_minor_locator(NullLocator())  # up to 90 decades of minor ticks: slow
-        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax.set_xlabel("time step $t$")
         ax.set_title(title)
         ax.legend(loc="upper left")
+        axes[ax] = _decade_axis(ax)
     ax_y.set_ylabel("value (log scale)")
     ax_y.yaxis.set_label_coords(-0.17, 0.5)  # room for the widest tick label, e.g. 10^-43
 
+    def show(ax, line, dot, t, values, reference, one, one_t, one_values):
+        bottom, top = _fit_decades(values, reference)
+        _show_decades(axes[ax], bottom, top)
+        line.set_data(t, (np.log10(values) - bottom) / (top - bottom))
+        dot.set_data([t[-1]], [(np.log10(values[-1]) - bottom) / (top - bottom)])
+        one.set_data(one_t, (np.log10(one_values) - bottom) / (top - bottom))
+
     def update(w, T):
         y, dy_dw = linear_unit_chain(w, T)
-        line_y.set_data(steps[:T], y)
-        line_d.set_data(steps[1:T], dy_dw[1:])  # the derivative is 0 at t = 1
-        dot_y.set_data([T], [y[-1]])
-        dot_d.set_data([T], [dy_dw[-1]])
-        _fit_decades(ax_y, y, np.ones(1))
-        _fit_decades(ax_d, dy_dw[1:], steps[1:T] - 1.0)
+        show(ax_y, line_y, dot_y, steps[:T], y, np.ones(1), one_y, steps, np.ones(T_max))
+        # the derivative is 0 at t = 1; at w = 1 it is t - 1
+        show(ax_d, line_d, dot_d, steps[1:T], dy_dw[1:], steps[1:T] - 1.0,
+             one_d, steps[1:], steps[1:] - 1.0)  # fmt: skip
         # plain text (no $...$): mathtext would parse every new value afresh
         label_y.set_text(f"y{_sub(T)} = {y[-1]:.3g}")
         label_d.set_text(f"∂y{_sub(T)}/∂w = {dy_dw[-1]:.3g}")

@@ -226,6 +226,10 @@ def plot_temperature_tradeoff(temps, distinct, copied, plausibility, real):
     return fig
 
 
+TAU_START = 0.7
+"""The temperature the sampling demo starts at."""
+
+
 def sampling_demo(generator, vocab, languages, train_names, top=15, shown=12, max_len=20):
     """Language, τ and step controls over the sampler of a ``NameGenerator``.
 
@@ -233,7 +237,8 @@ def sampling_demo(generator, vocab, languages, train_names, top=15, shown=12, ma
     step: the ``top`` characters most likely at τ = 1 and the rest summed, blue at
     the chosen τ, grey outlines at τ = 1, the drawn one orange. Right: the
     ``shown`` names drawn with seed 0 (grey italics: copies of ``train_names``).
-    Samples are drawn once per (language, τ) and kept, so moving ``step`` only redraws.
+    Samples are drawn once per (language, τ) and kept, so moving ``step`` only redraws;
+    those of every language at the starting τ are drawn before the demo shows.
     """
     import ipywidgets as widgets
 
@@ -273,7 +278,7 @@ def sampling_demo(generator, vocab, languages, train_names, top=15, shown=12, ma
     ]
     samples = {}  # (language, τ) -> (names, logits): moving `step` reuses the same samples
 
-    def update(language, tau, step):
+    def draw(language, tau):
         if (language, tau) not in samples:
             samples[language, tau] = sample_names(
                 generator,
@@ -285,7 +290,13 @@ def sampling_demo(generator, vocab, languages, train_names, top=15, shown=12, ma
                 max_len=max_len,
                 return_logits=True,
             )
-        names, logits = samples[language, tau]
+        return samples[language, tau]
+
+    for language in languages:  # every language at the first τ, drawn now: switching is instant
+        draw(language, TAU_START)
+
+    def update(language, tau, step):
+        names, logits = draw(language, tau)
         name = names[0]
         t = min(step, len(name) + 1, len(logits)) - 1  # the draw at step t + 1 (0-based t)
         drawn = char_index[name[t]] if t < len(name) else 0  # 0: the stop marker
@@ -330,7 +341,9 @@ def sampling_demo(generator, vocab, languages, train_names, top=15, shown=12, ma
             "language": widgets.Dropdown(
                 options=languages, value="Italian", description="language"
             ),
-            "tau": widgets.FloatSlider(value=0.7, min=0.0, max=3.0, step=0.05, description="τ"),
+            "tau": widgets.FloatSlider(
+                value=TAU_START, min=0.0, max=3.0, step=0.05, description="τ"
+            ),
             "step": widgets.IntSlider(value=1, min=1, max=max_len, description="step"),
         },
         title="Sampling names with a temperature: the distribution behind each letter",
