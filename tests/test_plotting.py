@@ -148,3 +148,29 @@ def test_a_legend_is_drawn_once_and_laid_over_each_update():
     relabelled = plotting.render_png(fig, cache)
     assert drawn == [1]
     assert np.abs(_pixels(relabelled) - _pixels(figure_png(fig))).max() <= 2
+
+
+def test_texts_drawn_from_cached_glyphs_give_matplotlibs_pixels():
+    """``figure_png`` draws a text it drew before from the glyph images it blended
+    then; the picture must be the one plain matplotlib draws (mathtext, rotated and
+    accented text included), and the PNG must decode to the canvas's pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def make():
+        fig, ax = new_figure()
+        ax.plot([0, 1], [0, 1], label="Zoë's $\\tanh(W_{hh} h_{t-1})$")
+        ax.set(title="Ångström $\\sum_t \\delta_t$", xlabel="$x_1$", ylabel="rotated ylabel")
+        ax.text(0.5, 0.5, "diagonal", rotation=30)
+        ax.legend()
+        return fig
+
+    plotting.use_course_style()
+    plain = FigureCanvasAgg(make())
+    plain.draw()
+    want = np.asarray(plain.buffer_rgba())[..., :3].astype(int)
+    for _ in range(2):  # the second drawing replays the cached glyphs
+        fig = make()
+        got = _pixels(figure_png(fig))
+        assert np.array_equal(got, want)
+        canvas = fig.canvas
+        assert np.array_equal(got, np.asarray(canvas.buffer_rgba())[..., :3].astype(int))
