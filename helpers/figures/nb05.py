@@ -468,8 +468,8 @@ def gap_share_figure(shares: dict) -> None:
     for (label, share), colour in zip(shares.items(), colours):
         ax.plot(np.arange(len(share)), np.cumsum(share), color=colour, lw=2, label=label)
     ax.set_xlabel("gap $T - t$ between the output and the step where $w$ acted")
-    ax.set_ylabel("share of the gradient\nfrom gaps up to this one")
-    ax.set_title("Which gaps the gradient $\\partial y_T / \\partial w$ comes from")
+    ax.set_ylabel("share of $\\sum_g |\\mathrm{term}_g|$\nfrom gaps up to this one")
+    ax.set_title("Which gaps the terms of $\\partial y_T / \\partial w$ come from (by size)")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, len(next(iter(shares.values()))))
     ax.legend(loc="lower right")
