@@ -39,6 +39,8 @@ PAD_INDEX, UNK_INDEX, BOS_INDEX, EOS_INDEX = 0, 1, 2, 3
 SPECIALS = [PAD, UNK, BOS, EOS]
 DATES = Path(__file__).resolve().parent.parent / "assets" / "dates.tsv"
 MODELS = DATES.parent / "dates_models"  # the checkpoints notebook 11 loads (FULL = False)
+NUMBER_WORDS = DATES.parent / "number_words.tsv"  # English number words -> digits, long inputs
+NUMBER_WORDS_MODELS = DATES.parent / "number_words_models"  # trained on it, 8 epochs, seeds 0, 1
 
 
 # ---------------------------------------------------------------- data

@@ -220,6 +220,46 @@ def test_the_shipped_models_load_and_are_good():
     assert exact_match(predictions, test_tgt[:200]) > 0.9
 
 
+def test_the_shipped_number_words_file_is_the_generators_output(tmp_path):
+    from helpers.seq2seq import NUMBER_WORDS
+
+    out = tmp_path / "number_words.tsv"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "assets" / "make_number_words.py"), str(out)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == NUMBER_WORDS.read_bytes()
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_nw", ROOT / "assets" / "make_number_words.py"
+    )
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    spot = {
+        42301: "forty-two thousand three hundred and one",
+        7005: "seven thousand and five",
+        100000: "one hundred thousand",
+        999999: "nine hundred and ninety-nine thousand nine hundred and ninety-nine",
+        0: "zero",
+        15: "fifteen",
+    }
+    assert {n: make.in_words(n) for n in spot} == spot
+    pairs = dict(zip(*load_pairs(NUMBER_WORDS)))
+    assert len(pairs) == 3000 and all(make.in_words(int(t)) == s for s, t in pairs.items())
+
+
+def test_the_shipped_number_words_models_load_and_attention_is_good():
+    from helpers.seq2seq import NUMBER_WORDS, NUMBER_WORDS_MODELS, load_model
+
+    sources, targets = load_pairs(NUMBER_WORDS)
+    test_src, test_tgt = split_pairs(sources, targets, seed=0)["test"]
+    model, src_vocab, tgt_vocab, _ = load_model(NUMBER_WORDS_MODELS / "attention_seed0.pt", "cpu")
+    predictions, _ = translate(model, test_src, src_vocab, tgt_vocab)
+    assert exact_match(predictions, test_tgt) > 0.9
+
+
 # ---------------------------------------------------------------- the benchmark's errors
 
 

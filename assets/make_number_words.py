@@ -1,13 +1,15 @@
 """Write a small made-up pair file for ``benchmarks/translate.py``: English
 number words -> digits (``forty-two thousand three hundred and one<TAB>42301``).
 
-    python benchmarks/number_words.py /tmp/number_words.tsv       # 3,000 pairs
-    python benchmarks/translate.py --data /tmp/number_words.tsv
+    python assets/make_number_words.py assets/number_words.tsv   # 3,000 pairs
+    python benchmarks/translate.py --data assets/number_words.tsv --seeds 0 1 --save assets/number_words_models
+                                   # the checkpoints notebook 11 loads
 
 3,000 distinct numbers drawn from 0..999,999 with ``random.Random(0)``
 (British style: "and" before the last two digits), one pair per line. The
 inputs are long (up to 72 characters) for a short output, which is where a fixed
-encoder summary is strained.
+encoder summary is strained. No external data: the words come from the tables
+below. Deterministic: re-running it writes a byte-identical file.
 """
 
 from __future__ import annotations
