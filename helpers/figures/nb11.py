@@ -41,12 +41,15 @@ def plot_attention_maps(examples, ncols: int = 2):
     plt.show()
 
 
-def plot_accuracy_by_length(labels, results: dict, counts, baseline: dict | None = None):
+def plot_accuracy_by_length(
+    labels, results: dict, counts, baseline: dict | None = None, unit="dates", legend="lower left"
+):
     """Exact-match accuracy per bucket of input length, one group of bars per bucket.
 
     results: ``{model name: (seeds, buckets) array}``: a bar is the mean over
-    seeds, the dots are the seeds. counts: test examples per bucket.
-    baseline: ``{name: (buckets,) array}`` drawn as a line with markers.
+    seeds, the dots are the seeds. counts: test examples per bucket (named
+    ``unit`` under each bucket). baseline: ``{name: (buckets,) array}`` drawn as
+    a line with markers. legend: where the legend goes (matplotlib's ``loc``).
     """
     fig, ax = plt.subplots(figsize=(7.2, 3.4))
     x = np.arange(len(labels))
@@ -60,10 +63,10 @@ def plot_accuracy_by_length(labels, results: dict, counts, baseline: dict | None
             ax.plot(pos, row, "k.", ms=4)
     for name, acc in (baseline or {}).items():
         ax.plot(x, acc, "s--", color=COLORS["grey"], label=name)
-    ax.set_xticks(x, [f"{lab}\n({n} dates)" for lab, n in zip(labels, counts)])
+    ax.set_xticks(x, [f"{lab}\n({n} {unit})" for lab, n in zip(labels, counts)])
     ax.set(ylim=(0, 1.05), xlabel="input length (characters)", ylabel="exact match on the test set")
     ax.set_title("Accuracy by input length (bars: mean over seeds, dots: each seed)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc=legend, fontsize=8)
     plt.show()
 
 
