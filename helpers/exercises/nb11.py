@@ -385,9 +385,13 @@ register(
         the encoder states at the day's characters directly, one step away,
         whatever the input's length. On the dates the plain model was still
         improving when its 8 epochs ended, and trained three times as long it
-        caught up with attention (section 4): dates are short. But
-        the fixed size does not grow with the input, which is what hurts on
-        long inputs and real sentences.
+        caught up with attention (section 4): dates are short. On the number
+        words (11 to 72 characters) the plain model was poor at every length
+        after the same 8 epochs (0.09 to 0.21 exact match against 0.93 to 1.00
+        with attention): a gap at every length there, not a fall with length.
+        The fall with length is what Cho et al. (SSST-8, 2014) and Bahdanau et
+        al. (2015) measured on real sentences, much longer than these: the
+        fixed size does not grow with the input.
         """,
         hints=["Count the encoder steps between reading the day and the end of the input."],
     ),
