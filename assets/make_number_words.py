@@ -5,9 +5,11 @@ number words -> digits (``forty-two thousand three hundred and one<TAB>42301``).
     python benchmarks/translate.py --data assets/number_words.tsv --seeds 0 1 --save assets/number_words_models
                                    # the checkpoints notebook 11 loads
 
-3,000 distinct numbers drawn from 0..999,999 with ``random.Random(0)``
-(British style: "and" before the last two digits), one pair per line. The
-inputs are long (up to 72 characters) for a short output, which is where a fixed
+3,000 distinct numbers drawn with ``random.Random(0)``: the number of digits
+uniform in 1..6, then the number uniform among those with that many digits
+(British style: "and" before the last two digits), one pair per line. So the
+inputs run from short (3 characters) to long (71) for a short output, and
+accuracy can be measured by input length: the long ones are where a fixed
 encoder summary is strained. No external data: the words come from the tables
 below. Deterministic: re-running it writes a byte-identical file.
 """
@@ -48,7 +50,14 @@ def in_words(n: int) -> str:
 
 def main(argv: list[str]) -> int:
     out = argv[0] if argv else "number_words.tsv"
-    numbers = random.Random(0).sample(range(1_000_000), 3000)
+    rng = random.Random(0)
+    numbers, seen = [], set()
+    while len(numbers) < 3000:  # digits uniform in 1..6, so inputs run from short to long
+        digits = rng.randint(1, 6)
+        n = rng.randrange(10 ** (digits - 1) if digits > 1 else 0, 10**digits)
+        if n not in seen:
+            seen.add(n)
+            numbers.append(n)
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         for n in numbers:
             f.write(f"{in_words(n)}\t{n}\n")

@@ -250,14 +250,20 @@ def test_the_shipped_number_words_file_is_the_generators_output(tmp_path):
     assert len(pairs) == 3000 and all(make.in_words(int(t)) == s for s, t in pairs.items())
 
 
-def test_the_shipped_number_words_models_load_and_attention_is_good():
-    from helpers.seq2seq import NUMBER_WORDS, NUMBER_WORDS_MODELS, load_model
+def test_the_shipped_number_words_models_load_and_show_the_bottleneck():
+    from helpers.seq2seq import NUMBER_WORDS, NUMBER_WORDS_MODELS, accuracy_by_length, load_model
 
     sources, targets = load_pairs(NUMBER_WORDS)
     test_src, test_tgt = split_pairs(sources, targets, seed=0)["test"]
-    model, src_vocab, tgt_vocab, _ = load_model(NUMBER_WORDS_MODELS / "attention_seed0.pt", "cpu")
-    predictions, _ = translate(model, test_src, src_vocab, tgt_vocab)
-    assert exact_match(predictions, test_tgt) > 0.9
+    by_length = {}
+    for kind in ["plain", "attention"]:
+        model, src_vocab, tgt_vocab, _ = load_model(NUMBER_WORDS_MODELS / f"{kind}_seed0.pt", "cpu")
+        predictions, _ = translate(model, test_src, src_vocab, tgt_vocab)
+        by_length[kind] = accuracy_by_length(test_src, predictions, test_tgt, [3, 30, 50, 73])
+    assert sum(by_length["attention"]["count"]) == len(test_src)
+    assert np.all(np.array(by_length["attention"]["accuracy"]) > 0.8)
+    plain = by_length["plain"]["accuracy"]
+    assert plain[0] - plain[-1] > 0.3  # without attention, accuracy falls with input length
 
 
 # ---------------------------------------------------------------- the benchmark's errors
